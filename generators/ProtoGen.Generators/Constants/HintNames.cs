@@ -1,0 +1,24 @@
+using System.Text;
+
+namespace ProtoGen.Generators.Constants;
+
+/// <summary>Builds deterministic, unique, ASCII hint names ending in <c>.g.cs</c>.</summary>
+internal static class HintNames
+{
+    public static string Serializer(string metadataName) => Sanitize(metadataName) + ".Serializer.g.cs";
+
+    public static string Dispatcher(string setMetadataName) => Sanitize(setMetadataName) + ".Dispatcher.g.cs";
+
+    public static string Listeners(string setMetadataName) => Sanitize(setMetadataName) + ".Listeners.g.cs";
+
+    private static string Sanitize(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            builder.Append(c is '+' or '`' or '<' or '>' or ',' or ' ' ? '_' : c);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,11 @@
+namespace ProtoGen.Generators.Constants;
+
+/// <summary>Names of the pipeline steps, used with <c>WithTrackingName</c> and by the incrementality tests.</summary>
+internal static class TrackingNames
+{
+    public const string Messages = "ProtoGen.Messages";
+    public const string WireTypes = "ProtoGen.WireTypes";
+    public const string Summaries = "ProtoGen.Summaries";
+    public const string MessageSets = "ProtoGen.MessageSets";
+    public const string SetOutputs = "ProtoGen.SetOutputs";
+}

@@ -1,0 +1,133 @@
+using Microsoft.CodeAnalysis;
+
+namespace ProtoGen.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic ProtoGen reports. IDs are stable and never reused: 00xx declaration shape, 01xx fields and
+/// codecs, 02xx commands and dispatch. Keep <c>AnalyzerReleases.*.md</c> in step.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string UsageCategory = "ProtoGen.Usage";
+    public const string WireCategory = "ProtoGen.Wire";
+
+    public const string TypeNotPartialId = "PGEN0001";
+    public const string GenericTypeId = "PGEN0002";
+    public const string MessageSetShapeId = "PGEN0003";
+    public const string DuplicateMessageSetId = "PGEN0004";
+    public const string UnsupportedFieldTypeId = "PGEN0101";
+    public const string MissingLimitId = "PGEN0102";
+    public const string OptionalBeforeRequiredId = "PGEN0103";
+    public const string CodecShapeId = "PGEN0104";
+    public const string OptionalNotNullableId = "PGEN0105";
+    public const string InvalidFieldAttributeId = "PGEN0106";
+    public const string InvalidLimitId = "PGEN0107";
+    public const string DuplicateCommandId = "PGEN0201";
+    public const string InvalidCommandId = "PGEN0202";
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = new(
+        TypeNotPartialId,
+        "Message and wire types must be partial",
+        "'{0}' must be declared partial (and so must every type containing it) so that ProtoGen can add its codec",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GenericType = new(
+        GenericTypeId,
+        "Message and wire types cannot be generic",
+        "'{0}' is generic; ProtoGen message and wire types must not have type parameters",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MessageSetShape = new(
+        MessageSetShapeId,
+        "A message set must be a static partial class",
+        "'{0}' must be a non-generic static partial class to hold the generated dispatcher",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DuplicateMessageSet = new(
+        DuplicateMessageSetId,
+        "Only one message set per assembly",
+        "'{0}' declares a second message set in this assembly; every message of an assembly belongs to its one set",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor UnsupportedFieldType = new(
+        UnsupportedFieldTypeId,
+        "Unsupported field type",
+        "Field '{1}' of '{0}' has type '{2}', which ProtoGen cannot encode; use an integer, bool, enum, string, WireBytes, Hash256, WireArray<T>, a [WireType] type, or name a codec with [WireCodec]",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MissingLimit = new(
+        MissingLimitId,
+        "Variable-length field without a limit",
+        "Field '{1}' of '{0}' is variable-length and needs {2} so that decoding is bounded before allocating",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OptionalBeforeRequired = new(
+        OptionalBeforeRequiredId,
+        "Optional trailing field followed by a required field",
+        "Field '{1}' of '{0}' is required but follows the optional field '{2}'; optional fields must come last",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor CodecShape = new(
+        CodecShapeId,
+        "Codec has the wrong shape",
+        "Codec '{0}' for '{1}' must declare accessible static methods '{2} Read(ref WireReader)', 'void Write(ref WireWriter, {2})' and 'int GetEncodedSize({2}, WireContext)'",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OptionalNotNullable = new(
+        OptionalNotNullableId,
+        "Optional field must be nullable",
+        "Optional field '{1}' of '{0}' must have a nullable type, so that an absent value is distinguishable from a present one",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidFieldAttribute = new(
+        InvalidFieldAttributeId,
+        "Field attribute does not apply to this type",
+        "Field '{1}' of '{0}': {2}",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidLimit = new(
+        InvalidLimitId,
+        "Limit must be positive",
+        "Field '{1}' of '{0}' has a limit of {2}; limits must be between 1 and 33554432",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DuplicateCommand = new(
+        DuplicateCommandId,
+        "Duplicate command",
+        "Command '{0}' of '{1}' is already used by '{2}' in this assembly",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor InvalidCommand = new(
+        InvalidCommandId,
+        "Invalid command",
+        "Command '{0}' of '{1}' is invalid: {2}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+}

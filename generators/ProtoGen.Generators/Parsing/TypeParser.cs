@@ -1,0 +1,331 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ProtoGen.Generators.Diagnostics;
+using ProtoGen.Generators.Helpers;
+using ProtoGen.Generators.Models;
+
+namespace ProtoGen.Generators.Parsing;
+
+/// <summary>
+/// Reads a <c>[Message]</c> or <c>[WireType]</c> declaration into a <see cref="TypeModel"/>. This (with
+/// <see cref="FieldClassifier"/> and <see cref="SetParser"/>) is the only code that touches symbols. The same code
+/// serves the generator (which skips a type with any problem) and the analyzer (which reports the problems).
+/// </summary>
+internal static class TypeParser
+{
+    public const int MaxLimit = 0x02000000;
+
+    public static TypeModel? Parse(INamedTypeSymbol type, KnownTypes known, List<Problem> problems, CancellationToken cancellationToken)
+    {
+        int problemsBefore = problems.Count;
+        var typeLocation = type.Locations.FirstOrDefault();
+        string display = type.Name;
+
+        if (!IsPartialChain(type, out var notPartial))
+        {
+            problems.Add(new Problem(DiagnosticDescriptors.TypeNotPartial, notPartial!.Locations.FirstOrDefault() ?? typeLocation, notPartial.Name));
+        }
+
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                problems.Add(new Problem(DiagnosticDescriptors.GenericType, typeLocation, display));
+                break;
+            }
+        }
+
+        MessageInfo? message = null;
+        var messageAttribute = FindAttribute(type.GetAttributes(), known.MessageAttribute);
+        if (messageAttribute is not null)
+        {
+            message = ReadMessageInfo(type, messageAttribute, problems);
+        }
+
+        string? typeCodec = null;
+        int typeCodecMinSize = 1;
+        var fields = new List<FieldModel>();
+        bool usesConstructor = false;
+        var codecAttribute = FindAttribute(type.GetAttributes(), known.WireCodecAttribute);
+        if (codecAttribute is not null)
+        {
+            if (FieldClassifier.ReadCodec(codecAttribute, type, type.Name, known, codecAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? typeLocation, problems) is { } codec)
+            {
+                typeCodec = codec.CodecType;
+                typeCodecMinSize = codec.MinSize;
+            }
+        }
+        else
+        {
+            usesConstructor = ReadFields(type, known, fields, problems, cancellationToken);
+        }
+
+        if (problems.Count > problemsBefore)
+        {
+            return null;
+        }
+
+        return new TypeModel(
+            MetadataName: GetMetadataName(type),
+            Hierarchy: GetHierarchy(type),
+            Keyword: GetKeyword(type),
+            Name: type.Name,
+            FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            IsValueType: type.IsValueType,
+            UsesConstructor: usesConstructor,
+            TypeCodec: typeCodec,
+            TypeCodecMinSize: typeCodecMinSize,
+            Fields: fields.ToEquatableArray(),
+            Message: message);
+    }
+
+    private static MessageInfo? ReadMessageInfo(INamedTypeSymbol type, AttributeData attribute, List<Problem> problems)
+    {
+        string command = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? string.Empty : string.Empty;
+        var location = GetCommandLocation(attribute) ?? type.Locations.FirstOrDefault();
+        if (ValidateCommand(command) is { } error)
+        {
+            problems.Add(new Problem(DiagnosticDescriptors.InvalidCommand, location, command, type.Name, error));
+            return null;
+        }
+
+        int minVersion = 0;
+        int maxPayload = 0;
+        string? listenerName = null;
+        foreach (var named in attribute.NamedArguments)
+        {
+            switch (named.Key)
+            {
+                case "MinProtocolVersion":
+                    minVersion = named.Value.Value is int v ? v : 0;
+                    break;
+                case "MaxPayloadLength":
+                    maxPayload = named.Value.Value is int m ? m : 0;
+                    break;
+                case "ListenerName":
+                    listenerName = named.Value.Value as string;
+                    break;
+            }
+        }
+
+        if (string.IsNullOrEmpty(listenerName))
+        {
+            listenerName = type.Name.Length > "Message".Length && type.Name.EndsWith("Message", System.StringComparison.Ordinal)
+                ? type.Name.Substring(0, type.Name.Length - "Message".Length)
+                : type.Name;
+        }
+
+        return new MessageInfo(command, minVersion, maxPayload, listenerName!);
+    }
+
+    /// <summary>Returns why <paramref name="command"/> is not a valid command name, or null when it is.</summary>
+    public static string? ValidateCommand(string command)
+    {
+        if (command.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        foreach (char c in command)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                return "it must be printable ASCII";
+            }
+        }
+
+        if (command.Length > 12)
+        {
+            return string.Format(CultureInfo.InvariantCulture, "it is {0} bytes long; the header holds at most 12", command.Length);
+        }
+
+        return null;
+    }
+
+    public static Location? GetCommandLocation(AttributeData attribute)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
+        {
+            var argument = syntax.ArgumentList?.Arguments.FirstOrDefault();
+            return argument?.GetLocation() ?? syntax.GetLocation();
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the fields; returns true when the type is a positional record built with its primary constructor.</summary>
+    private static bool ReadFields(INamedTypeSymbol type, KnownTypes known, List<FieldModel> fields, List<Problem> problems, CancellationToken cancellationToken)
+    {
+        var candidates = new List<(string Name, ITypeSymbol Type, ImmutableAttributeList Attributes, Location? Location)>();
+        bool positional = false;
+        var primary = FindPrimaryConstructor(type, cancellationToken);
+        if (primary is not null)
+        {
+            positional = true;
+            foreach (var parameter in primary.Parameters)
+            {
+                var attributes = parameter.GetAttributes().ToList();
+                var property = type.GetMembers(parameter.Name).OfType<IPropertySymbol>().FirstOrDefault();
+                if (property is not null)
+                {
+                    attributes.AddRange(property.GetAttributes());
+                }
+
+                candidates.Add((parameter.Name, parameter.Type, new ImmutableAttributeList(attributes), parameter.Locations.FirstOrDefault()));
+            }
+        }
+        else
+        {
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is not IPropertySymbol property || property.IsStatic || property.IsIndexer || property.IsImplicitlyDeclared
+                    || property.SetMethod is null || property.ExplicitInterfaceImplementations.Length > 0)
+                {
+                    continue;
+                }
+
+                var attributes = property.GetAttributes();
+                if (FindAttribute(attributes, known.WireIgnoreAttribute) is not null)
+                {
+                    continue;
+                }
+
+                candidates.Add((property.Name, property.Type, new ImmutableAttributeList(attributes.ToList()), property.Locations.FirstOrDefault()));
+            }
+        }
+
+        string? firstOptional = null;
+        foreach (var candidate in candidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var field = FieldClassifier.Classify(type.Name, candidate.Name, candidate.Type, candidate.Attributes.Items, candidate.Location, known, problems, cancellationToken);
+            if (field is null)
+            {
+                continue;
+            }
+
+            if (field.Optional)
+            {
+                firstOptional ??= field.Name;
+            }
+            else if (firstOptional is not null)
+            {
+                problems.Add(new Problem(DiagnosticDescriptors.OptionalBeforeRequired, candidate.Location, type.Name, field.Name, firstOptional));
+            }
+
+            fields.Add(field);
+        }
+
+        return positional;
+    }
+
+    private static IMethodSymbol? FindPrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (!type.IsRecord)
+        {
+            return null;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is RecordDeclarationSyntax { ParameterList: not null })
+                {
+                    return constructor;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static AttributeData? FindAttribute(IEnumerable<AttributeData> attributes, INamedTypeSymbol? attributeType)
+    {
+        if (attributeType is null)
+        {
+            return null;
+        }
+
+        foreach (var attribute in attributes)
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsPartialChain(INamedTypeSymbol type, out INamedTypeSymbol? notPartial)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            foreach (var reference in t.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    notPartial = t;
+                    return false;
+                }
+            }
+        }
+
+        notPartial = null;
+        return true;
+    }
+
+    public static string GetKeyword(INamedTypeSymbol type)
+    {
+        if (type.IsRecord)
+        {
+            return type.IsValueType ? "record struct" : "record";
+        }
+
+        return type.TypeKind switch
+        {
+            TypeKind.Struct => "struct",
+            TypeKind.Interface => "interface",
+            _ => "class",
+        };
+    }
+
+    public static HierarchyInfo GetHierarchy(INamedTypeSymbol type)
+    {
+        var containing = new List<TypeDeclarationInfo>();
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            containing.Insert(0, new TypeDeclarationInfo((t.IsStatic ? "static " : string.Empty) + GetKeyword(t), t.Name));
+        }
+
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+        return new HierarchyInfo(ns, containing.ToEquatableArray());
+    }
+
+    public static string GetMetadataName(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            parts.Insert(0, t.MetadataName);
+        }
+
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
+        return ns + string.Join("+", parts);
+    }
+}
+
+/// <summary>A list of attributes gathered from a parameter and its property.</summary>
+internal readonly struct ImmutableAttributeList
+{
+    public ImmutableAttributeList(List<AttributeData> items) => Items = items;
+
+    public List<AttributeData> Items { get; }
+}

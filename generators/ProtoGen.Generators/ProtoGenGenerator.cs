@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ProtoGen.Generators.Constants;
+using ProtoGen.Generators.Emitters;
+using ProtoGen.Generators.Helpers;
+using ProtoGen.Generators.Models;
+using ProtoGen.Generators.Parsing;
+
+namespace ProtoGen.Generators;
+
+/// <summary>
+/// The ProtoGen incremental generator: codecs for every <c>[Message]</c> and <c>[WireType]</c> type, and for the
+/// assembly's <c>[MessageSet]</c> a dispatcher, a catalogue and listener types. Invalid declarations are skipped
+/// quietly; <see cref="Diagnostics.Analyzers.DeclarationAnalyzer"/> explains them.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ProtoGenGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Read each [Message] type into a symbol-free model (null when the declaration is invalid).
+        var messages = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                WellKnownTypeNames.MessageAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => ParseType(ctx, ct))
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .WithTrackingName(TrackingNames.Messages);
+
+        // Read each [WireType] type the same way.
+        var wireTypes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                WellKnownTypeNames.WireTypeAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => ParseType(ctx, ct))
+            .Where(static m => m is not null && m.Message is null)
+            .Select(static (m, _) => m!)
+            .WithTrackingName(TrackingNames.WireTypes);
+
+        // One serializer file per message and per wire type.
+        context.RegisterSourceOutput(messages, static (spc, model) => spc.AddSource(HintNames.Serializer(model.MetadataName), SerializerEmitter.Emit(model)));
+        context.RegisterSourceOutput(wireTypes, static (spc, model) => spc.AddSource(HintNames.Serializer(model.MetadataName), SerializerEmitter.Emit(model)));
+
+        // Reduce messages to what dispatch needs, sorted, so that editing a field leaves dispatch cached.
+        var summaries = messages
+            .Select(static (m, _) => new MessageSummary(m.Message!.Command, m.FullyQualifiedName, m.Message.ListenerName))
+            .Collect()
+            .Select(static (all, _) => Distinct(all))
+            .WithTrackingName(TrackingNames.Summaries);
+
+        // Find the assembly's message set.
+        var sets = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                WellKnownTypeNames.MessageSetAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, _) => ParseSet(ctx))
+            .Where(static s => s is not null)
+            .Select(static (s, _) => s!)
+            .WithTrackingName(TrackingNames.MessageSets);
+
+        // Dispatcher and listeners for each set (one per assembly).
+        var setOutputs = sets.Combine(summaries).WithTrackingName(TrackingNames.SetOutputs);
+        context.RegisterSourceOutput(setOutputs, static (spc, pair) =>
+        {
+            spc.AddSource(HintNames.Dispatcher(pair.Left.MetadataName), DispatchEmitter.Emit(pair.Left, pair.Right));
+            spc.AddSource(HintNames.Listeners(pair.Left.MetadataName), ListenerEmitter.Emit(pair.Left, pair.Right));
+        });
+    }
+
+    private static TypeModel? ParseType(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return null;
+        }
+
+        var known = new KnownTypes(context.SemanticModel.Compilation);
+        if (!known.IsComplete)
+        {
+            return null;
+        }
+
+        // A type with both attributes is emitted once, as a message.
+        if (context.Attributes.Any(a => a.AttributeClass?.Name == "WireTypeAttribute")
+            && TypeParser.FindAttribute(type.GetAttributes(), known.MessageAttribute) is not null)
+        {
+            return null;
+        }
+
+        var problems = new List<Problem>();
+        return TypeParser.Parse(type, known, problems, cancellationToken);
+    }
+
+    private static MessageSetModel? ParseSet(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+        {
+            return null;
+        }
+
+        return SetParser.Parse(type, context.Attributes[0], new List<Problem>());
+    }
+
+    private static EquatableArray<MessageSummary> Distinct(System.Collections.Immutable.ImmutableArray<MessageSummary> all)
+    {
+        // A duplicate command is reported by the analyzer; dispatch keeps the first by type name so that it still compiles.
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        var result = new List<MessageSummary>();
+        foreach (var summary in all.OrderBy(s => s.Command, System.StringComparer.Ordinal).ThenBy(s => s.FullyQualifiedName, System.StringComparer.Ordinal))
+        {
+            if (seen.Add(summary.Command))
+            {
+                result.Add(summary);
+            }
+        }
+
+        return result.ToEquatableArray();
+    }
+}

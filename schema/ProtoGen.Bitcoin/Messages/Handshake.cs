@@ -1,0 +1,128 @@
+namespace ProtoGen.Bitcoin;
+
+/// <summary>
+/// The <c>version</c> message, the first message each side sends. The fields after the receiver's address are read
+/// only while bytes remain, as Bitcoin Core reads them; an absent field is null and is not written back.
+/// </summary>
+[Message("version")]
+public sealed partial record VersionMessage
+{
+    /// <summary>The sender's highest protocol version.</summary>
+    public int Version { get; init; }
+
+    /// <summary>The services the sender offers.</summary>
+    public ServiceFlags Services { get; init; }
+
+    /// <summary>The sender's clock, in Unix seconds.</summary>
+    public long Timestamp { get; init; }
+
+    /// <summary>The receiver's address as the sender sees it.</summary>
+    public NetworkAddress ReceiverAddress { get; init; }
+
+    /// <summary>The sender's address (Bitcoin Core ignores it).</summary>
+    [Optional]
+    public NetworkAddress? SenderAddress { get; init; }
+
+    /// <summary>A random nonce that detects connections to oneself.</summary>
+    [Optional]
+    public ulong? Nonce { get; init; }
+
+    /// <summary>The sender's user agent (BIP14), at most 256 bytes.</summary>
+    [Optional]
+    [MaxLength(ProtocolLimits.MaxUserAgentLength)]
+    public string? UserAgent { get; init; }
+
+    /// <summary>The height of the sender's best block.</summary>
+    [Optional]
+    public int? StartHeight { get; init; }
+
+    /// <summary>Whether the sender wants transaction announcements before it sends a filter (BIP37).</summary>
+    [Optional]
+    public bool? Relay { get; init; }
+}
+
+/// <summary>The <c>verack</c> message: acknowledges the peer's version.</summary>
+[Message("verack", ListenerName = "VerAck")]
+public sealed partial record VerAckMessage;
+
+/// <summary>The <c>sendaddrv2</c> message (BIP155): the sender wants addrv2 instead of addr. Sent between version and verack.</summary>
+[Message("sendaddrv2")]
+public sealed partial record SendAddrV2Message;
+
+/// <summary>The <c>wtxidrelay</c> message (BIP339): announce transactions by wtxid. Sent between version and verack.</summary>
+[Message("wtxidrelay", MinProtocolVersion = ProtocolVersions.Bip339)]
+public sealed partial record WtxidRelayMessage;
+
+/// <summary>The <c>sendheaders</c> message (BIP130): announce new blocks with headers instead of inv.</summary>
+[Message("sendheaders", MinProtocolVersion = ProtocolVersions.Bip130)]
+public sealed partial record SendHeadersMessage;
+
+/// <summary>The <c>sendcmpct</c> message (BIP152): compact-block relay mode and version.</summary>
+[Message("sendcmpct", MinProtocolVersion = ProtocolVersions.Bip152)]
+public sealed partial record SendCmpctMessage
+{
+    /// <summary>Whether the sender wants new blocks pushed as compact blocks without an announcement (high-bandwidth mode).</summary>
+    public bool HighBandwidth { get; init; }
+
+    /// <summary>The compact-block version (2 for segwit).</summary>
+    public ulong Version { get; init; }
+}
+
+/// <summary>The <c>feefilter</c> message (BIP133): do not announce transactions below this fee rate.</summary>
+[Message("feefilter", MinProtocolVersion = ProtocolVersions.Bip133)]
+public sealed partial record FeeFilterMessage
+{
+    /// <summary>The minimum fee rate, in satoshis per 1000 virtual bytes.</summary>
+    public long FeeRate { get; init; }
+}
+
+/// <summary>The <c>sendtxrcncl</c> message (BIP330): offers transaction reconciliation. Sent between version and verack.</summary>
+[Message("sendtxrcncl", MinProtocolVersion = ProtocolVersions.Bip339)]
+public sealed partial record SendTxRcnclMessage
+{
+    /// <summary>The reconciliation protocol version.</summary>
+    public uint Version { get; init; }
+
+    /// <summary>The sender's salt.</summary>
+    public ulong Salt { get; init; }
+}
+
+/// <summary>The <c>ping</c> message; since BIP31 it carries a nonce that the pong echoes.</summary>
+[Message("ping")]
+public sealed partial record PingMessage
+{
+    /// <summary>The nonce (on the wire only above protocol version 60000, BIP31).</summary>
+    [Since(ProtocolVersions.Bip31 + 1)]
+    public ulong Nonce { get; init; }
+}
+
+/// <summary>The <c>pong</c> message (BIP31): echoes a ping's nonce.</summary>
+[Message("pong", MinProtocolVersion = ProtocolVersions.Bip31 + 1)]
+public sealed partial record PongMessage
+{
+    /// <summary>The nonce of the ping being answered.</summary>
+    public ulong Nonce { get; init; }
+}
+
+/// <summary>
+/// The <c>reject</c> message (BIP61, removed from Bitcoin Core 0.20 but still sent by some implementations). The hash
+/// is present only when a transaction or block was rejected.
+/// </summary>
+[Message("reject", MinProtocolVersion = ProtocolVersions.Bip61)]
+public sealed partial record RejectMessage
+{
+    /// <summary>The command of the rejected message.</summary>
+    [MaxLength(ProtocolLimits.MaxRejectCommandLength)]
+    public string RejectedCommand { get; init; } = string.Empty;
+
+    /// <summary>The reason code.</summary>
+    public RejectCode Code { get; init; }
+
+    /// <summary>The reason, as text.</summary>
+    [MaxLength(ProtocolLimits.MaxRejectReasonLength)]
+    public string Reason { get; init; } = string.Empty;
+
+    /// <summary>The hash of the rejected transaction or block.</summary>
+    [Optional]
+    public Hash256? Hash { get; init; }
+}

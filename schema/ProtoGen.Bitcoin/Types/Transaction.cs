@@ -1,0 +1,175 @@
+using System;
+using System.Buffers;
+
+namespace ProtoGen.Bitcoin;
+
+/// <summary>
+/// A transaction, and the <c>tx</c> message. The segregated-witness marker, flag and witness stacks (BIP144) are
+/// handled by the hand-written <see cref="TransactionCodec"/> escape hatch; inputs and outputs use generated codecs.
+/// </summary>
+/// <remarks>
+/// A transaction decoded from memory the reader may keep (<see cref="WireReader.RetainsSlices"/>) remembers where
+/// its bytes are, so <see cref="GetTxId"/> and <see cref="GetWitnessTxId"/> hash slices of that input and encoding it
+/// again copies those bytes: nothing is encoded twice. A <c>with</c> copy forgets them, so it is always encoded
+/// from its fields.
+/// </remarks>
+[Message("tx")]
+[WireCodec(typeof(TransactionCodec), MinEncodedSize = ProtocolLimits.MinTransactionSize)]
+public sealed partial record Transaction
+{
+    private WireBytes _raw;
+    private int _witnessStart;
+    private int _witnessEnd;
+
+    /// <summary>Creates an empty transaction.</summary>
+    public Transaction()
+    {
+    }
+
+    private Transaction(Transaction original)
+    {
+        Version = original.Version;
+        Inputs = original.Inputs;
+        Outputs = original.Outputs;
+        LockTime = original.LockTime;
+    }
+
+    /// <summary>The transaction version.</summary>
+    public int Version { get; init; }
+
+    /// <summary>The inputs.</summary>
+    public WireArray<TxIn> Inputs { get; init; }
+
+    /// <summary>The outputs.</summary>
+    public WireArray<TxOut> Outputs { get; init; }
+
+    /// <summary>The lock time (block height or Unix time).</summary>
+    public uint LockTime { get; init; }
+
+    /// <summary>Whether any input has witness data.</summary>
+    public bool HasWitness
+    {
+        get
+        {
+            foreach (ref readonly var input in Inputs.AsSpan())
+            {
+                if (!input.Witness.IsEmpty)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Whether this is a coinbase transaction (one input spending the null outpoint).</summary>
+    public bool IsCoinbase => Inputs.Count == 1 && Inputs[0].PreviousOutput.IsNull;
+
+    /// <summary>The bytes this transaction was decoded from (empty when it was built in memory or decoded from a span).</summary>
+    public WireBytes DecodedBytes => _raw;
+
+    internal bool HasRaw => !_raw.IsEmpty;
+
+    internal bool RawHasWitness => _witnessEnd != 0;
+
+    internal void SetRaw(WireBytes raw, int witnessStart, int witnessEnd)
+    {
+        _raw = raw;
+        _witnessStart = witnessStart;
+        _witnessEnd = witnessEnd;
+    }
+
+    /// <summary>The txid: double SHA-256 of the encoding without witness data.</summary>
+    public Hash256 GetTxId()
+    {
+        if (HasRaw)
+        {
+            var raw = _raw.Span;
+            return RawHasWitness
+                ? DoubleSha256.Hash(raw.Slice(0, 4), raw.Slice(6, _witnessStart - 6), raw.Slice(_witnessEnd))
+                : DoubleSha256.Hash(raw);
+        }
+
+        return HashEncoding(new WireContext(0, WireFlags.NoWitness));
+    }
+
+    /// <summary>The wtxid (BIP141): double SHA-256 of the encoding with witness data; equal to the txid without witnesses.</summary>
+    public Hash256 GetWitnessTxId()
+    {
+        if (HasRaw)
+        {
+            return DoubleSha256.Hash(_raw.Span);
+        }
+
+        return HashEncoding(WireContext.Default);
+    }
+
+    /// <summary>The encoded size with witness data.</summary>
+    public int GetSize() => TransactionCodec.GetEncodedSize(this, WireContext.Default);
+
+    /// <summary>The encoded size without witness data.</summary>
+    public int GetStrippedSize() => TransactionCodec.GetEncodedSize(this, new WireContext(0, WireFlags.NoWitness));
+
+    /// <summary>The weight (BIP141): stripped size × 3 + total size.</summary>
+    public int GetWeight() => (GetStrippedSize() * 3) + GetSize();
+
+    /// <summary>Writes the raw bytes in the requested form, if they are known. Returns false when they are not.</summary>
+    internal bool TryWriteRaw(ref WireWriter writer)
+    {
+        if (!HasRaw)
+        {
+            return false;
+        }
+
+        var raw = _raw.Span;
+        if (!RawHasWitness || writer.Context.AllowWitness)
+        {
+            writer.WriteBytes(raw);
+        }
+        else
+        {
+            writer.WriteBytes(raw.Slice(0, 4));
+            writer.WriteBytes(raw.Slice(6, _witnessStart - 6));
+            writer.WriteBytes(raw.Slice(_witnessEnd));
+        }
+
+        return true;
+    }
+
+    /// <summary>The size of the raw bytes in the requested form, or -1 when they are not known.</summary>
+    internal int RawSize(WireContext context)
+    {
+        if (!HasRaw)
+        {
+            return -1;
+        }
+
+        return !RawHasWitness || context.AllowWitness ? _raw.Length : _raw.Length - 2 - (_witnessEnd - _witnessStart);
+    }
+
+    private Hash256 HashEncoding(WireContext context)
+    {
+        int size = TransactionCodec.GetEncodedSize(this, context);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var writer = new WireWriter(buffer.AsSpan(0, size), context);
+            TransactionCodec.Write(ref writer, this);
+            return DoubleSha256.Hash(buffer.AsSpan(0, size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Equality by content (version, inputs with witnesses, outputs, lock time), not by where the bytes came from.</summary>
+    /// <param name="other">The other transaction.</param>
+    public bool Equals(Transaction? other) =>
+        other is not null && (ReferenceEquals(this, other)
+            || (Version == other.Version && LockTime == other.LockTime && Inputs.Equals(other.Inputs) && Outputs.Equals(other.Outputs)));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Version, LockTime, Inputs.Count, Outputs.Count);
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+
+namespace ProtoGen;
+
+/// <summary>Encodes and decodes whole values of any <see cref="IWireSerializable{TSelf}"/> type, with no reflection.</summary>
+public static class WireSerializer
+{
+    /// <summary>Decodes one value that must fill <paramref name="data"/> exactly. Byte strings are copied out of the span.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="data">The encoded value.</param>
+    /// <param name="context">The encoding context.</param>
+    /// <exception cref="ProtocolException">The input is malformed, breaks a limit, or has bytes left over.</exception>
+    public static T Decode<T>(ReadOnlySpan<byte> data, WireContext context = default)
+        where T : IWireSerializable<T>
+    {
+        var reader = new WireReader(data, context);
+        var value = T.Read(ref reader);
+        reader.EnsureEnd();
+        return value;
+    }
+
+    /// <summary>
+    /// Decodes one value that must fill <paramref name="data"/> exactly. Byte strings (scripts, witness items) are
+    /// slices of <paramref name="data"/>, which the caller must not change afterwards.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="data">The encoded value.</param>
+    /// <param name="context">The encoding context.</param>
+    /// <exception cref="ProtocolException">The input is malformed, breaks a limit, or has bytes left over.</exception>
+    public static T Decode<T>(ReadOnlyMemory<byte> data, WireContext context = default)
+        where T : IWireSerializable<T>
+    {
+        var reader = new WireReader(data, context, retainSlices: true);
+        var value = T.Read(ref reader);
+        reader.EnsureEnd();
+        return value;
+    }
+
+    /// <summary>Encodes <paramref name="value"/> into a new array of exactly its size.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="context">The encoding context.</param>
+    public static byte[] Encode<T>(T value, WireContext context = default)
+        where T : IWireSerializable<T>
+    {
+        int size = T.GetEncodedSize(value, context);
+        var bytes = new byte[size];
+        var writer = new WireWriter(bytes, context);
+        T.Write(ref writer, value);
+        Check<T>(writer.BytesWritten, size);
+        return bytes;
+    }
+
+    /// <summary>Encodes <paramref name="value"/> onto <paramref name="output"/> and returns the bytes written.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="output">The destination.</param>
+    /// <param name="context">The encoding context.</param>
+    public static int Encode<T>(T value, IBufferWriter<byte> output, WireContext context = default)
+        where T : IWireSerializable<T>
+    {
+        int size = T.GetEncodedSize(value, context);
+        var writer = new WireWriter(output, context, size);
+        T.Write(ref writer, value);
+        writer.Flush();
+        Check<T>(writer.BytesWritten, size);
+        return size;
+    }
+
+    /// <summary>The exact encoded size of <paramref name="value"/>.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="context">The encoding context.</param>
+    public static int GetEncodedSize<T>(T value, WireContext context = default)
+        where T : IWireSerializable<T> => T.GetEncodedSize(value, context);
+
+    private static void Check<T>(long written, int measured)
+    {
+        if (written != measured)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{typeof(T).Name}: encoded {written} bytes but measured {measured}"));
+        }
+    }
+}
