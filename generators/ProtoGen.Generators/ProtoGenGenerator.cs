@@ -61,12 +61,24 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
             .Select(static (s, _) => s!)
             .WithTrackingName(TrackingNames.MessageSets);
 
-        // Dispatcher and listeners for each set (one per assembly).
-        var setOutputs = sets.Combine(summaries).WithTrackingName(TrackingNames.SetOutputs);
+        // One set per assembly: a second one is reported by the analyzer (PGEN0004), and only the first by metadata
+        // name gets a dispatcher, so that two sets can never declare the same listener types twice.
+        var set = sets
+            .Collect()
+            .Select(static (all, _) => all.OrderBy(s => s.MetadataName, System.StringComparer.Ordinal).FirstOrDefault())
+            .WithTrackingName(TrackingNames.SelectedSet);
+
+        // Dispatcher and listeners for the set.
+        var setOutputs = set.Combine(summaries).WithTrackingName(TrackingNames.SetOutputs);
         context.RegisterSourceOutput(setOutputs, static (spc, pair) =>
         {
-            spc.AddSource(HintNames.Dispatcher(pair.Left.MetadataName), DispatchEmitter.Emit(pair.Left, pair.Right));
-            spc.AddSource(HintNames.Listeners(pair.Left.MetadataName), ListenerEmitter.Emit(pair.Left, pair.Right));
+            if (pair.Left is not { } model)
+            {
+                return;
+            }
+
+            spc.AddSource(HintNames.Dispatcher(model.MetadataName), DispatchEmitter.Emit(model, pair.Right));
+            spc.AddSource(HintNames.Listeners(model.MetadataName), ListenerEmitter.Emit(model, pair.Right));
         });
     }
 

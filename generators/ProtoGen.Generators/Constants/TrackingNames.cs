@@ -7,5 +7,6 @@ internal static class TrackingNames
     public const string WireTypes = "ProtoGen.WireTypes";
     public const string Summaries = "ProtoGen.Summaries";
     public const string MessageSets = "ProtoGen.MessageSets";
+    public const string SelectedSet = "ProtoGen.SelectedSet";
     public const string SetOutputs = "ProtoGen.SetOutputs";
 }

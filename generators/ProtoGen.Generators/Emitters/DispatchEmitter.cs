@@ -17,13 +17,14 @@ internal static class DispatchEmitter
 
     public static string Emit(MessageSetModel set, EquatableArray<MessageSummary> messages)
     {
-        string listener = ListenerEmitter.InterfaceName(set) + "<TPeer>";
+        string listener = ListenerEmitter.QualifiedInterfaceName(set) + "<TPeer>";
+        string self = FileHeader.QualifiedName(set.Hierarchy, set.ClassName);
         var w = new SourceWriter();
         FileHeader.Write(w);
         using (FileHeader.OpenHierarchy(w, set.Hierarchy))
         {
             w.WriteLine(FileHeader.GeneratedCodeAttribute);
-            using (w.Block("static partial class " + set.ClassName))
+            using (w.Block("static partial class " + FileHeader.Identifier(set.ClassName)))
             {
                 w.WriteLine("/// <summary>Every message of the set, ordered by command: command, type, minimum protocol version and limits.</summary>");
                 w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<" + DescriptorType + "> Messages { get; } = new " + DescriptorType + "[]");
@@ -109,11 +110,11 @@ internal static class DispatchEmitter
                     w.WriteLine();
                     w.WriteLine("public Dispatcher(" + listener + " listener) => _listener = listener ?? throw new global::System.ArgumentNullException(nameof(listener));");
                     w.WriteLine();
-                    w.WriteLine("public global::System.Collections.Generic.IReadOnlyList<" + DescriptorType + "> Messages => " + set.ClassName + ".Messages;");
+                    w.WriteLine("public global::System.Collections.Generic.IReadOnlyList<" + DescriptorType + "> Messages => " + self + ".Messages;");
                     w.WriteLine();
-                    w.WriteLine("public " + DescriptorType + "? FindMessage(" + CommandType + " command) => " + set.ClassName + ".FindMessage(command);");
+                    w.WriteLine("public " + DescriptorType + "? FindMessage(" + CommandType + " command) => " + self + ".FindMessage(command);");
                     w.WriteLine();
-                    w.WriteLine("public bool TryDispatch(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload) => " + set.ClassName + ".TryDispatch(peer, command, ref payload, _listener);");
+                    w.WriteLine("public bool TryDispatch(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload) => " + self + ".TryDispatch(peer, command, ref payload, _listener);");
                     w.WriteLine();
                     w.WriteLine("public void OnUnknown(TPeer peer, global::ProtoGen.RawFrame frame) => _listener.OnUnknown(peer, frame);");
                 }

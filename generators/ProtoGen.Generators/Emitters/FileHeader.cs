@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ProtoGen.Generators.Helpers;
 using ProtoGen.Generators.Models;
 
@@ -29,16 +30,49 @@ internal static class FileHeader
         var blocks = new Stack<Block>();
         if (hierarchy.Namespace.Length > 0)
         {
-            blocks.Push(writer.Block("namespace " + hierarchy.Namespace));
+            blocks.Push(writer.Block("namespace " + Namespace(hierarchy.Namespace)));
         }
 
         foreach (var containing in hierarchy.ContainingTypes)
         {
-            blocks.Push(writer.Block("partial " + containing.Keyword + " " + containing.Name));
+            blocks.Push(writer.Block(PartialDeclaration(containing.Keyword) + " " + Identifier(containing.Name)));
         }
 
         return new Scope(blocks);
     }
+
+    /// <summary>
+    /// <c>partial</c> must come right before the type keyword: <c>static class</c> becomes <c>static partial class</c>,
+    /// <c>record struct</c> becomes <c>partial record struct</c>.
+    /// </summary>
+    public static string PartialDeclaration(string keyword) =>
+        keyword.StartsWith("static ", StringComparison.Ordinal)
+            ? "static partial " + keyword.Substring("static ".Length)
+            : "partial " + keyword;
+
+    /// <summary>The <c>global::</c>-qualified name of a type declared in <paramref name="hierarchy"/> (non-generic containing types).</summary>
+    public static string QualifiedName(HierarchyInfo hierarchy, string name)
+    {
+        var builder = new System.Text.StringBuilder("global::");
+        if (hierarchy.Namespace.Length > 0)
+        {
+            builder.Append(Namespace(hierarchy.Namespace)).Append('.');
+        }
+
+        foreach (var containing in hierarchy.ContainingTypes)
+        {
+            builder.Append(Identifier(containing.Name)).Append('.');
+        }
+
+        return builder.Append(Identifier(name)).ToString();
+    }
+
+    /// <summary>A name as a C# identifier: reserved keywords get an <c>@</c> (a property named <c>@event</c>).</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>A dotted namespace name with each part escaped as an identifier.</summary>
+    public static string Namespace(string name) => string.Join(".", name.Split('.').Select(Identifier));
 
     private sealed class Scope : IDisposable
     {

@@ -13,14 +13,19 @@ internal static class ListenerEmitter
 
     public static string ClassName(MessageSetModel set) => set.SetName + "Listeners";
 
+    /// <summary>The listener interface's <c>global::</c>-qualified name (it is declared in the set's namespace, outside any containing type).</summary>
+    public static string QualifiedInterfaceName(MessageSetModel set) =>
+        set.Hierarchy.Namespace.Length > 0 ? "global::" + FileHeader.Namespace(set.Hierarchy.Namespace) + "." + InterfaceName(set) : "global::" + InterfaceName(set);
+
     public static string Emit(MessageSetModel set, EquatableArray<MessageSummary> messages)
     {
         string iface = InterfaceName(set);
+        string qualified = QualifiedInterfaceName(set);
         string cls = ClassName(set);
         var w = new SourceWriter();
         FileHeader.Write(w);
         string ns = set.Hierarchy.Namespace;
-        using (ns.Length > 0 ? w.Block("namespace " + ns) : default(Block?))
+        using (ns.Length > 0 ? w.Block("namespace " + FileHeader.Namespace(ns)) : default(Block?))
         {
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Receives the messages of the " + set.SetName + " set, one method per message. Every method has an empty default, so");
@@ -55,7 +60,7 @@ internal static class ListenerEmitter
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <typeparam name=\"TPeer\">The peer type.</typeparam>");
             w.WriteLine(FileHeader.GeneratedCodeAttribute);
-            using (w.Block(set.Accessibility + " partial class " + cls + "<TPeer> : " + iface + "<TPeer>"))
+            using (w.Block(set.Accessibility + " partial class " + cls + "<TPeer> : " + qualified + "<TPeer>"))
             {
                 foreach (var message in messages)
                 {
@@ -69,11 +74,11 @@ internal static class ListenerEmitter
                 w.WriteLine();
                 foreach (var message in messages)
                 {
-                    w.WriteLine("void " + iface + "<TPeer>.On" + message.ListenerName + "(TPeer peer, " + message.FullyQualifiedName + " message) => On" + message.ListenerName + "?.Invoke(peer, message);");
+                    w.WriteLine("void " + qualified + "<TPeer>.On" + message.ListenerName + "(TPeer peer, " + message.FullyQualifiedName + " message) => On" + message.ListenerName + "?.Invoke(peer, message);");
                     w.WriteLine();
                 }
 
-                w.WriteLine("void " + iface + "<TPeer>.OnUnknown(TPeer peer, global::ProtoGen.RawFrame frame) => OnUnknown?.Invoke(peer, frame);");
+                w.WriteLine("void " + qualified + "<TPeer>.OnUnknown(TPeer peer, global::ProtoGen.RawFrame frame) => OnUnknown?.Invoke(peer, frame);");
             }
         }
 

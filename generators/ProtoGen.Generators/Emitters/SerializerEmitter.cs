@@ -27,7 +27,7 @@ internal static class SerializerEmitter
                 ? "global::ProtoGen.IWireSerializable<" + self + ">"
                 : "global::ProtoGen.IMessage<" + self + ">";
             w.WriteLine(FileHeader.GeneratedCodeAttribute);
-            using (w.Block("partial " + model.Keyword + " " + model.Name + " : " + contract))
+            using (w.Block(FileHeader.PartialDeclaration(model.Keyword) + " " + FileHeader.Identifier(model.Name) + " : " + contract))
             {
                 if (model.Message is { } message)
                 {
@@ -171,7 +171,7 @@ internal static class SerializerEmitter
             var arguments = new List<string>();
             foreach (var field in model.Fields)
             {
-                arguments.Add(model.UsesConstructor ? Local(field) : field.Name + " = " + Local(field));
+                arguments.Add(model.UsesConstructor ? Local(field) : FileHeader.Identifier(field.Name) + " = " + Local(field));
             }
 
             if (model.UsesConstructor)
@@ -249,7 +249,7 @@ internal static class SerializerEmitter
             bool anyOptional = false;
             foreach (var field in model.Fields)
             {
-                string access = "value." + field.Name;
+                string access = "value." + FileHeader.Identifier(field.Name);
                 if (field.Optional)
                 {
                     if (!anyOptional)
@@ -322,7 +322,7 @@ internal static class SerializerEmitter
             bool anyOptional = false;
             foreach (var field in model.Fields)
             {
-                string access = "value." + field.Name;
+                string access = "value." + FileHeader.Identifier(field.Name);
                 if (field.Optional)
                 {
                     if (!anyOptional)

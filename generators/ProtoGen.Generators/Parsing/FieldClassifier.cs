@@ -125,6 +125,12 @@ internal static class FieldClassifier
             return element is null ? null : new ValueModel(WireKind.Array, typeName, null, null, a.MaxCount.Value, null, 0, element);
         }
 
+        if ((isBytes || isString) && (a.CompactSize || a.BigEndian))
+        {
+            Invalid("[CompactSize] and [BigEndian] apply only to integer fields");
+            return null;
+        }
+
         if (isBytes)
         {
             if (a.FixedLength is { } fixedLength)

@@ -66,9 +66,9 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         var set = TypeParser.FindAttribute(attributes, known.MessageSetAttribute);
         var problems = new List<Problem>();
 
-        if (set is not null)
+        if (set is not null && SetParser.Parse(type, set, problems) is not null)
         {
-            SetParser.Parse(type, set, problems);
+            // Only well-formed sets compete for the assembly's one set (a malformed one is reported as PGEN0003).
             sets.Add(type);
         }
 
@@ -107,7 +107,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        var orderedSets = sets.OrderBy(s => s.ToDisplayString(), System.StringComparer.Ordinal).ToList();
+        // Same order as the generator, which gives the dispatcher to the first set by metadata name.
+        var orderedSets = sets.OrderBy(s => TypeParser.GetMetadataName(s), System.StringComparer.Ordinal).ToList();
         for (int i = 1; i < orderedSets.Count; i++)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateMessageSet, orderedSets[i].Locations.FirstOrDefault(), orderedSets[i].Name));

@@ -1,0 +1,668 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using ProtoGen.Generators.Tests.Infrastructure;
+
+namespace ProtoGen.Generators.Tests;
+
+/// <summary>
+/// One test per diagnostic ID (and per variant): the analyzer reports exactly the expected IDs, each located on the
+/// expected source text, and the generator emits no serializer for the invalid type while the valid rest of the
+/// assembly is still generated and compiles.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    /// <summary>A valid set and message that every case compiles alongside.</summary>
+    private const string ValidRest = """
+        using ProtoGen;
+
+        namespace D
+        {
+            [MessageSet("D")]
+            public static partial class DMessages
+            {
+            }
+
+            [Message("ok")]
+            public sealed partial record OkMessage
+            {
+                public int Value { get; init; }
+            }
+        }
+        """;
+
+    /// <summary>The same without the set, for the set-shape cases.</summary>
+    private const string ValidMessageOnly = """
+        using ProtoGen;
+
+        namespace D
+        {
+            [Message("ok")]
+            public sealed partial record OkMessage
+            {
+                public int Value { get; init; }
+            }
+        }
+        """;
+
+    [Fact]
+    public void PGEN0001_MessageMustBePartial()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed record BadMessage
+            {
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0001", "BadMessage"));
+        Assert.Equal(
+            "'BadMessage' must be declared partial (and so must every type containing it) so that ProtoGen can add its codec",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0001_WireTypeMustBePartial() =>
+        Verify(
+            """
+            [WireType]
+            public struct BadType
+            {
+                public int Value { get; set; }
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0001", "BadType"));
+
+    [Fact]
+    public void PGEN0001_ContainingTypeMustBePartial()
+    {
+        var diagnostics = Verify(
+            """
+            public static class Holder
+            {
+                [Message("bad")]
+                public sealed partial record BadMessage
+                {
+                    public int Value { get; init; }
+                }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0001", "Holder"));
+        Assert.StartsWith("'Holder' must be declared partial", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0002_MessageCannotBeGeneric() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage<T>
+            {
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0002", "BadMessage"));
+
+    [Fact]
+    public void PGEN0002_ContainingTypeCannotBeGeneric() =>
+        Verify(
+            """
+            public partial class Holder<T>
+            {
+                [WireType]
+                public partial struct BadType
+                {
+                    public int Value { get; set; }
+                }
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0002", "BadType"));
+
+    [Fact]
+    public void PGEN0003_MessageSetMustBeStatic() =>
+        VerifySet(
+            """
+            [MessageSet("D")]
+            public partial class DMessages
+            {
+            }
+            """,
+            ("PGEN0003", "DMessages"));
+
+    [Fact]
+    public void PGEN0003_MessageSetMustBePartial() =>
+        VerifySet(
+            """
+            [MessageSet("D")]
+            public static class DMessages
+            {
+            }
+            """,
+            ("PGEN0003", "DMessages"));
+
+    [Fact]
+    public void PGEN0003_MessageSetCannotBeGeneric() =>
+        VerifySet(
+            """
+            [MessageSet("D")]
+            public static partial class DMessages<T>
+            {
+            }
+            """,
+            ("PGEN0003", "DMessages"));
+
+    [Fact]
+    public void PGEN0004_OnlyOneMessageSetPerAssembly()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [MessageSet("Other")]
+            public static partial class OtherMessages
+            {
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0004", "OtherMessages"));
+        Assert.Equal("Invalid.cs", diagnostics[0].Location.SourceTree!.FilePath);
+
+        // The first set by name keeps the dispatcher; the second gets nothing, so the two cannot collide.
+        var hints = HintNames(run);
+        Assert.Contains("D.DMessages.Dispatcher.g.cs", hints);
+        Assert.Contains("D.DMessages.Listeners.g.cs", hints);
+        Assert.DoesNotContain(hints, h => h.Contains("OtherMessages", StringComparison.Ordinal));
+        Assert.Empty(Errors(run));
+    }
+
+    [Fact]
+    public void PGEN0004_SameSetNameTwice_StillCompiles()
+    {
+        // Two sets with the same listener name would declare IDListener twice; only the first is generated.
+        var (diagnostics, run) = Analyze(
+            """
+            [MessageSet("D")]
+            public static partial class ZMessages
+            {
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0004", "ZMessages"));
+        Assert.DoesNotContain(HintNames(run), h => h.Contains("ZMessages", StringComparison.Ordinal));
+        Assert.Empty(Errors(run));
+    }
+
+    [Fact]
+    public void PGEN0101_UnsupportedFieldType() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                public int Fine { get; init; }
+
+                public System.DateTime When { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0101", "When"));
+
+    [Fact]
+    public void PGEN0101_ClrArrayIsNotSupported() =>
+        Verify(
+            """
+            [WireType]
+            public partial record struct BadType
+            {
+                [MaxCount(4)]
+                public int[] Values { get; init; }
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0101", "Values"),
+            ("PGEN0106", "Values"));
+
+    [Fact]
+    public void PGEN0101_ArrayOfArrays() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxCount(4)]
+                public WireArray<WireArray<int>> Rows { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0101", "Rows"));
+
+    [Fact]
+    public void PGEN0102_MissingLimit_String() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                public string Name { get; init; } = "";
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0102", "Name"));
+
+    [Fact]
+    public void PGEN0102_MissingLimit_Bytes() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                public WireBytes Data { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0102", "Data"));
+
+    [Fact]
+    public void PGEN0102_MissingLimit_Array() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                public WireArray<Hash256> Hashes { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0102", "Hashes"));
+
+    [Fact]
+    public void PGEN0102_MissingLimit_ArrayElement()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxCount(4)]
+                public WireArray<string> Names { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0102", "Names"));
+        Assert.Contains("[MaxLength]", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0103_OptionalBeforeRequired()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [Optional]
+                public int? First { get; init; }
+
+                public int Second { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0103", "Second"));
+        Assert.Equal(
+            "Field 'Second' of 'BadMessage' is required but follows the optional field 'First'; optional fields must come last",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0104_FieldCodecWithoutGetEncodedSize() =>
+        Verify(
+            """
+            public static class HalfCodec
+            {
+                public static int Read(ref WireReader reader) => reader.ReadInt32();
+
+                public static void Write(ref WireWriter writer, int value) => writer.WriteInt32(value);
+            }
+
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [WireCodec(typeof(HalfCodec))]
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0104", "WireCodec(typeof(HalfCodec))"));
+
+    [Fact]
+    public void PGEN0104_FieldCodecForAnotherType() =>
+        Verify(
+            """
+            public static class LongCodec
+            {
+                public static long Read(ref WireReader reader) => reader.ReadInt64();
+
+                public static void Write(ref WireWriter writer, long value) => writer.WriteInt64(value);
+
+                public static int GetEncodedSize(long value, WireContext context) => 8;
+            }
+
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [WireCodec(typeof(LongCodec))]
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0104", "WireCodec(typeof(LongCodec))"));
+
+    [Fact]
+    public void PGEN0104_TypeCodecWithPrivateMethods() =>
+        Verify(
+            """
+            public static class HiddenCodec
+            {
+                private static BadMessage Read(ref WireReader reader) => new();
+
+                private static void Write(ref WireWriter writer, BadMessage value)
+                {
+                }
+
+                private static int GetEncodedSize(BadMessage value, WireContext context) => 0;
+            }
+
+            [Message("bad")]
+            [WireCodec(typeof(HiddenCodec))]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0104", "WireCodec(typeof(HiddenCodec))"));
+
+    [Fact]
+    public void PGEN0105_OptionalNotNullable() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [Optional]
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0105", "Value"));
+
+    [Fact]
+    public void PGEN0106_BigEndianOnUInt32() =>
+        Verify(
+            """
+            [WireType]
+            public partial record struct BadType
+            {
+                [BigEndian]
+                public uint Port { get; init; }
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0106", "Port"));
+
+    [Fact]
+    public void PGEN0106_MaxCountOnScalar() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxCount(3)]
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Value"));
+
+    [Fact]
+    public void PGEN0106_CompactSizeOnBool() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [CompactSize]
+                public bool Flag { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Flag"));
+
+    [Fact]
+    public void PGEN0106_CompactSizeOnString() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [CompactSize]
+                [MaxLength(10)]
+                public string Name { get; init; } = "";
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Name"));
+
+    [Fact]
+    public void PGEN0106_NegativeSince() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [Since(-1)]
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Value"));
+
+    [Fact]
+    public void PGEN0107_ZeroLimit() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxLength(0)]
+                public string Name { get; init; } = "";
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0107", "Name"));
+
+    [Fact]
+    public void PGEN0107_LimitAboveProtocolMaximum()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxCount(33554433)]
+                public WireArray<byte> Data { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0107", "Data"));
+        Assert.Contains("33554433", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0201_DuplicateCommand()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [Message("ok")]
+            public sealed partial record ZDuplicateMessage
+            {
+                public long Other { get; init; }
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0201", "\"ok\""));
+        Assert.Equal("Invalid.cs", diagnostics[0].Location.SourceTree!.FilePath);
+        Assert.Equal("Command 'ok' of 'ZDuplicateMessage' is already used by 'OkMessage' in this assembly", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+
+        // Both codecs are fine on their own; the dispatcher keeps the first by name, and everything compiles.
+        Assert.Empty(Errors(run));
+        string dispatcher = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.DMessages.Dispatcher.g.cs").SourceText.ToString();
+        Assert.Contains("global::D.OkMessage.Read", dispatcher, StringComparison.Ordinal);
+        Assert.DoesNotContain("ZDuplicateMessage", dispatcher, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0202_InvalidCommand_Empty()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("")]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0202", "\"\""));
+        Assert.Equal("Command '' of 'BadMessage' is invalid: it is empty", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0202_InvalidCommand_NonAscii()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("pïng")]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0202", "\"pïng\""));
+        Assert.EndsWith("it must be printable ASCII", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0202_InvalidCommand_LongerThan12Bytes()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("thirteenbytes")]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0202", "\"thirteenbytes\""));
+        Assert.EndsWith("it is 13 bytes long; the header holds at most 12", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0202_InvalidCommand_ControlCharacter() =>
+        Verify(
+            """
+            [Message("a\tb")]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0202", "\"a\\tb\""));
+
+    [Fact]
+    public void ValidDeclarations_HaveNoDiagnostics()
+    {
+        foreach (var scenario in Scenarios.All)
+        {
+            var diagnostics = CompilationHelper.RunAnalyzer(ScenarioRun.Get(scenario).Compilation);
+            if (scenario == Scenarios.Basic)
+            {
+                // Basic deliberately contains one non-partial message.
+                AssertDiagnostics(diagnostics, ("PGEN0001", "BrokenMessage"));
+            }
+            else
+            {
+                Assert.Empty(diagnostics);
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasATest()
+    {
+        var ids = typeof(ProtoGenGenerator).Assembly.GetType("ProtoGen.Generators.Diagnostics.DiagnosticDescriptors", throwOnError: true)!
+            .GetFields()
+            .Where(f => f.IsLiteral && f.Name.EndsWith("Id", StringComparison.Ordinal))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.Contains(id, tested));
+
+        // The analyzer declares every descriptor, and the release notes list every ID.
+        var supported = new Diagnostics.Analyzers.DeclarationAnalyzer().SupportedDiagnostics.Select(d => d.Id).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), supported.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="invalid"/> (inside namespace D, as Invalid.cs) with the valid rest, checks the
+    /// analyzer's diagnostics and that the generator skipped <paramref name="invalidType"/> but nothing else.
+    /// </summary>
+    private static List<Diagnostic> Verify(string invalid, string invalidType, params (string Id, string Text)[] expected)
+    {
+        var (diagnostics, run) = Analyze(invalid, ValidRest);
+        AssertDiagnostics(diagnostics, expected);
+        Assert.All(diagnostics, d => Assert.Equal("Invalid.cs", d.Location.SourceTree!.FilePath));
+
+        var hints = HintNames(run);
+        Assert.Equal(["D.DMessages.Dispatcher.g.cs", "D.DMessages.Listeners.g.cs", "D.OkMessage.Serializer.g.cs"], hints);
+        Assert.DoesNotContain(run.Results.Single().GeneratedSources, s => s.SourceText.ToString().Contains(invalidType, StringComparison.Ordinal));
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(Errors(run));
+        return diagnostics;
+    }
+
+    private static void VerifySet(string invalidSet, params (string Id, string Text)[] expected)
+    {
+        var (diagnostics, run) = Analyze(invalidSet, ValidMessageOnly);
+        AssertDiagnostics(diagnostics, expected);
+
+        // No dispatcher for the malformed set; the message's codec is still generated and compiles.
+        Assert.Equal(["D.OkMessage.Serializer.g.cs"], HintNames(run));
+        Assert.Empty(Errors(run));
+    }
+
+    private static (List<Diagnostic> Diagnostics, Run Run) Analyze(string invalid, string rest)
+    {
+        string source = "using ProtoGen;\n\nnamespace D\n{\n" + Indent(invalid) + "}\n";
+        var compilation = CompilationHelper.CreateCompilation(("Valid.cs", rest), ("Invalid.cs", source));
+        var diagnostics = CompilationHelper.RunAnalyzer(compilation).ToList();
+        var (_, result, output) = CompilationHelper.RunGenerator(compilation);
+        return (diagnostics, new Run(result, output));
+    }
+
+    private static List<Diagnostic> Errors(Run run) =>
+        run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+
+    private static List<string> HintNames(Run run) =>
+        run.Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A generator run and the compilation with its output.</summary>
+    private sealed record Run(GeneratorDriverRunResult Result, Compilation Output)
+    {
+        public System.Collections.Immutable.ImmutableArray<GeneratorRunResult> Results => Result.Results;
+
+        public System.Collections.Immutable.ImmutableArray<Diagnostic> Diagnostics => Result.Diagnostics;
+    }
+
+    private static void AssertDiagnostics(IReadOnlyList<Diagnostic> actual, params (string Id, string Text)[] expected)
+    {
+        var got = actual.Select(d => (d.Id, CompilationHelper.GetLocationText(d))).ToList();
+        Assert.Equal(expected.ToList(), got);
+        Assert.All(actual, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+    }
+
+    private static string Indent(string text) =>
+        string.Concat(text.Split('\n').Select(l => (l.Length == 0 ? string.Empty : "    " + l) + "\n"));
+}
