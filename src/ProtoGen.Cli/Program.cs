@@ -1,3 +1,5 @@
+using ProtoGen.Cli.CommandLine;
+
 namespace ProtoGen.Cli;
 
 /// <summary>The protogen command line.</summary>
@@ -5,10 +7,6 @@ public static class Program
 {
     /// <summary>Entry point.</summary>
     /// <param name="args">Arguments.</param>
-    /// <returns>The exit code.</returns>
-    public static int Main(string[] args)
-    {
-        System.Console.WriteLine("protogen: under construction");
-        return args.Length;
-    }
+    /// <returns>The exit code (see docs/cli.md).</returns>
+    public static int Main(string[] args) => CommandLineApp.Run(args, CommandContext.ForConsole());
 }
