@@ -1,1 +1,0 @@
-// Peer core: under construction

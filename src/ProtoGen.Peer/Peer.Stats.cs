@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using ProtoGen.Bitcoin;
+
+namespace ProtoGen.Peers;
+
+public sealed partial class Peer
+{
+    private readonly Dictionary<MessageCommand, MessageCount> _sentByCommand = [];
+    private readonly Dictionary<MessageCommand, MessageCount> _receivedByCommand = [];
+    private long _bytesSent;
+    private long _bytesReceived;
+    private long _messagesSent;
+    private long _messagesReceived;
+    private long _messagesIgnored;
+    private DateTimeOffset? _lastSend;
+    private DateTimeOffset? _lastReceiveMessage;
+
+    /// <summary>Returns one consistent snapshot of the peer's statistics (taken under the peer's lock).</summary>
+    public PeerStats GetStats()
+    {
+        lock (_lock)
+        {
+            return new PeerStats
+            {
+                Id = Id,
+                RemoteEndPoint = RemoteEndPoint,
+                Inbound = IsInbound,
+                Services = _remoteServices,
+                UserAgent = _remoteUserAgent ?? string.Empty,
+                ProtocolVersion = _negotiatedVersion,
+                RemoteProtocolVersion = _remoteVersion,
+                StartingHeight = _remoteStartHeight,
+                LastBlock = _lastBlock,
+                TimeOffset = TimeSpan.FromSeconds(_timeOffsetSeconds),
+                ConnectedAt = ConnectedAt,
+                LastSend = _lastSend,
+                LastReceive = _lastReceiveMessage,
+                BytesSent = _bytesSent,
+                BytesReceived = _bytesReceived,
+                MessagesSent = _messagesSent,
+                MessagesReceived = _messagesReceived,
+                MessagesIgnored = _messagesIgnored,
+                SentByCommand = Snapshot(_sentByCommand),
+                ReceivedByCommand = Snapshot(_receivedByCommand),
+                LastPingNonce = _pingNonce,
+                LastPingTime = _pingSentAt,
+                LastPingRoundTrip = _lastPingRoundTrip,
+                MinPingRoundTrip = _minPingRoundTrip,
+                PingOutstanding = _pingOutstanding,
+                Features = FeaturesLocked(),
+                HandshakeComplete = _verackReceived,
+                QueuedMessages = QueuedMessageCount,
+                DisconnectReason = DisconnectReason,
+            };
+        }
+    }
+
+    private static Dictionary<string, MessageCount> Snapshot(Dictionary<MessageCommand, MessageCount> counts)
+    {
+        var copy = new Dictionary<string, MessageCount>(counts.Count, StringComparer.Ordinal);
+        foreach (var (command, count) in counts)
+        {
+            copy[command.ToString()] = count;
+        }
+
+        return copy;
+    }
+
+    private void RecordReceived(MessageCommand command, int bytes)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            _bytesReceived += bytes;
+            _messagesReceived++;
+            _lastReceiveMessage = now;
+            _receivedByCommand.TryGetValue(command, out var count);
+            _receivedByCommand[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
+        }
+
+        PeerMetrics.Received(command, bytes);
+    }
+
+    private void RecordSent(IMessage message, int bytes)
+    {
+        var now = _time.GetUtcNow();
+        var command = message.Command;
+        lock (_lock)
+        {
+            _bytesSent += bytes;
+            _messagesSent++;
+            _lastSend = now;
+            _sentByCommand.TryGetValue(command, out var count);
+            _sentByCommand[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
+        }
+
+        OnRequestSent(message, now);
+        PeerMetrics.Sent(command, bytes);
+    }
+}
+
+/// <summary>Messages and bytes (headers included) for one command.</summary>
+/// <param name="Messages">The number of messages.</param>
+/// <param name="Bytes">The bytes on the wire.</param>
+public readonly record struct MessageCount(long Messages, long Bytes);
+
+/// <summary>One consistent snapshot of a peer's statistics (btcd's StatsSnap, with Bitcoin Core's per-command counters).</summary>
+public sealed record PeerStats
+{
+    /// <summary>The peer's id.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The remote address.</summary>
+    public EndPoint? RemoteEndPoint { get; init; }
+
+    /// <summary>Whether the remote connected to us.</summary>
+    public bool Inbound { get; init; }
+
+    /// <summary>The services the remote advertised.</summary>
+    public ServiceFlags Services { get; init; }
+
+    /// <summary>The remote's user agent.</summary>
+    public string UserAgent { get; init; } = string.Empty;
+
+    /// <summary>The negotiated protocol version.</summary>
+    public int ProtocolVersion { get; init; }
+
+    /// <summary>The protocol version the remote advertised.</summary>
+    public int RemoteProtocolVersion { get; init; }
+
+    /// <summary>The remote's best height when it connected.</summary>
+    public int StartingHeight { get; init; }
+
+    /// <summary>The best height the remote is known to have.</summary>
+    public int LastBlock { get; init; }
+
+    /// <summary>The remote's clock minus ours, from its version message.</summary>
+    public TimeSpan TimeOffset { get; init; }
+
+    /// <summary>When the peer was created.</summary>
+    public DateTimeOffset ConnectedAt { get; init; }
+
+    /// <summary>When we last wrote a message.</summary>
+    public DateTimeOffset? LastSend { get; init; }
+
+    /// <summary>When we last received a message.</summary>
+    public DateTimeOffset? LastReceive { get; init; }
+
+    /// <summary>Bytes written, headers included.</summary>
+    public long BytesSent { get; init; }
+
+    /// <summary>Bytes received, headers included.</summary>
+    public long BytesReceived { get; init; }
+
+    /// <summary>Messages written.</summary>
+    public long MessagesSent { get; init; }
+
+    /// <summary>Frames received (including ignored and dropped ones).</summary>
+    public long MessagesReceived { get; init; }
+
+    /// <summary>Frames ignored (before the handshake, not allowed by the negotiated version, bad checksum, ...).</summary>
+    public long MessagesIgnored { get; init; }
+
+    /// <summary>Messages and bytes written per command.</summary>
+    public IReadOnlyDictionary<string, MessageCount> SentByCommand { get; init; } = new Dictionary<string, MessageCount>();
+
+    /// <summary>Frames and bytes received per command.</summary>
+    public IReadOnlyDictionary<string, MessageCount> ReceivedByCommand { get; init; } = new Dictionary<string, MessageCount>();
+
+    /// <summary>The nonce of our last ping.</summary>
+    public ulong LastPingNonce { get; init; }
+
+    /// <summary>When our last ping was written.</summary>
+    public DateTimeOffset? LastPingTime { get; init; }
+
+    /// <summary>The round trip of the last answered ping.</summary>
+    public TimeSpan? LastPingRoundTrip { get; init; }
+
+    /// <summary>The shortest ping round trip seen.</summary>
+    public TimeSpan? MinPingRoundTrip { get; init; }
+
+    /// <summary>Whether a ping is waiting for its pong.</summary>
+    public bool PingOutstanding { get; init; }
+
+    /// <summary>The negotiated features.</summary>
+    public PeerFeatures? Features { get; init; }
+
+    /// <summary>Whether the handshake completed.</summary>
+    public bool HandshakeComplete { get; init; }
+
+    /// <summary>User messages waiting to be written.</summary>
+    public int QueuedMessages { get; init; }
+
+    /// <summary>Why the peer ended, if it has.</summary>
+    public DisconnectReason? DisconnectReason { get; init; }
+}

@@ -1,0 +1,61 @@
+using System;
+
+namespace ProtoGen.Peers;
+
+/// <summary>
+/// Default timings and limits of the peer core, each with where it comes from. Bitcoin Core is the reference for
+/// protocol behaviour; btcd's peer package for the features Core does not have.
+/// </summary>
+public static class PeerDefaults
+{
+    /// <summary>How often a ping is sent (Bitcoin Core <c>PING_INTERVAL</c>, btcd <c>pingInterval</c>: 2 minutes).</summary>
+    public static readonly TimeSpan PingInterval = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a ping may go unanswered (Bitcoin Core <c>TIMEOUT_INTERVAL</c>: 20 minutes).</summary>
+    public static readonly TimeSpan PingTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long the version handshake may take (Bitcoin Core <c>-peertimeout</c> default: 60 seconds).</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a connection may receive nothing at all (Bitcoin Core <c>TIMEOUT_INTERVAL</c> inactivity: 20 minutes; btcd uses 5).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long a request may wait for its response (btcd <c>stallResponseTimeout</c>: 30 seconds).</summary>
+    public static readonly TimeSpan StallResponseTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>getheaders waits three times the stall timeout for headers (btcd).</summary>
+    public const int HeadersStallMultiplier = 3;
+
+    /// <summary>How often inventory is trickled to an inbound peer (Bitcoin Core's average <c>INBOUND_INVENTORY_BROADCAST_INTERVAL</c>: 5 seconds).</summary>
+    public static readonly TimeSpan InboundTrickleInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often inventory is trickled to an outbound peer (Bitcoin Core's average <c>OUTBOUND_INVENTORY_BROADCAST_INTERVAL</c>: 2 seconds).</summary>
+    public static readonly TimeSpan OutboundTrickleInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shared scheduler's tick: the resolution of every timeout and interval above.</summary>
+    public static readonly TimeSpan SchedulerTick = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Inventory entries remembered per peer so that nothing is announced twice (btcd <c>maxKnownInventory</c>: 1,000).</summary>
+    public const int KnownInventoryCapacity = 1_000;
+
+    /// <summary>Inventory entries per trickled inv message (Bitcoin Core <c>INVENTORY_BROADCAST_MAX</c> and btcd <c>maxInvTrickleSize</c>: 1,000; never above 50,000).</summary>
+    public const int MaxInventoryPerMessage = 1_000;
+
+    /// <summary>Inventory entries that may wait for the next trickle before <c>QueueInventory</c> refuses more.</summary>
+    public const int MaxPendingInventory = 200_000;
+
+    /// <summary>User messages that may wait in the send queue (btcd uses 50 slots; a larger queue suits bursty senders).</summary>
+    public const int SendQueueCapacity = 1_024;
+
+    /// <summary>Nonces of our own recent version messages kept to detect self-connections (btcd <c>sentNonces</c>: 50).</summary>
+    public const int SentNonceCacheSize = 50;
+
+    /// <summary>The protocol version advertised (Bitcoin Core <c>PROTOCOL_VERSION</c>).</summary>
+    public const int ProtocolVersion = 70016;
+
+    /// <summary>Peers below this version are disconnected (Bitcoin Core <c>MIN_PEER_PROTO_VERSION</c>).</summary>
+    public const int MinProtocolVersion = 31800;
+
+    /// <summary>Payloads up to this size are decoded in place from the receive buffer; larger ones are copied once into a buffer the message keeps.</summary>
+    public const int InPlaceDecodeLimit = 16 * 1024;
+}
