@@ -62,7 +62,16 @@ public static class Frame
 
         var payload = destination.Slice(FrameHeader.Size);
         var writer = new WireWriter(payload, context);
-        message.WriteTo(ref writer);
+        try
+        {
+            message.WriteTo(ref writer);
+        }
+        catch (ArgumentException ex)
+        {
+            // The payload span is exactly the measured size: overflowing it means the size function under-measured.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {payloadLength} bytes measured"), ex);
+        }
+
         if (writer.BytesWritten != payloadLength)
         {
             // A size function that disagrees with its encoder would desynchronise the stream: never send such a frame.

@@ -48,7 +48,16 @@ public static class WireSerializer
         int size = T.GetEncodedSize(value, context);
         var bytes = new byte[size];
         var writer = new WireWriter(bytes, context);
-        T.Write(ref writer, value);
+        try
+        {
+            T.Write(ref writer, value);
+        }
+        catch (ArgumentException ex)
+        {
+            // The array is exactly the measured size: overflowing it means the size function under-measured.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{typeof(T).Name}: encoded more than the {size} bytes measured"), ex);
+        }
+
         Check<T>(writer.BytesWritten, size);
         return bytes;
     }
