@@ -1,0 +1,168 @@
+using System.Buffers;
+
+namespace ProtoGen.Runtime.Tests;
+
+/// <summary>Reads values off a reader; a delegate type because a lambda cannot capture a ref struct.</summary>
+internal delegate void ReadAction(ref WireReader reader);
+
+/// <summary>Helpers shared by the runtime tests.</summary>
+internal static class TestSupport
+{
+    /// <summary>Parses hex, ignoring spaces.</summary>
+    public static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
+
+    /// <summary>Runs <paramref name="action"/> and returns the <see cref="ProtocolException"/> it must throw (exactly that type).</summary>
+    public static ProtocolException ReadFails(byte[] input, ReadAction action) =>
+        Assert.Throws<ProtocolException>(() =>
+        {
+            var reader = new WireReader(input);
+            action(ref reader);
+        });
+
+    /// <summary>Asserts the error code of a read that must fail.</summary>
+    public static void ReadFails(byte[] input, ProtocolError expected, ReadAction action) =>
+        Assert.Equal(expected, ReadFails(input, action).Error);
+
+    /// <summary>Builds a sequence whose segments have the given sizes (the last segment takes the rest).</summary>
+    public static ReadOnlySequence<byte> Segmented(byte[] data, params int[] sizes)
+    {
+        var chunks = new List<byte[]>();
+        int offset = 0;
+        foreach (int size in sizes)
+        {
+            int take = Math.Min(size, data.Length - offset);
+            chunks.Add(data.AsSpan(offset, take).ToArray());
+            offset += take;
+        }
+
+        if (offset < data.Length || chunks.Count == 0)
+        {
+            chunks.Add(data.AsSpan(offset).ToArray());
+        }
+
+        return Chain(chunks);
+    }
+
+    /// <summary>Builds a sequence with one segment per byte.</summary>
+    public static ReadOnlySequence<byte> OneBytePerSegment(byte[] data)
+    {
+        var chunks = new List<byte[]>();
+        foreach (byte b in data)
+        {
+            chunks.Add([b]);
+        }
+
+        return chunks.Count == 0 ? ReadOnlySequence<byte>.Empty : Chain(chunks);
+    }
+
+    /// <summary>Links arrays into a multi-segment sequence (each segment is its own array).</summary>
+    public static ReadOnlySequence<byte> Chain(IReadOnlyList<byte[]> chunks)
+    {
+        var first = new Segment(chunks[0], 0);
+        var last = first;
+        for (int i = 1; i < chunks.Count; i++)
+        {
+            last = last.Append(chunks[i]);
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(byte[] data, long runningIndex)
+        {
+            Memory = data;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(byte[] data)
+        {
+            var next = new Segment(data, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
+
+/// <summary>
+/// A buffer writer that honours the <see cref="IBufferWriter{T}"/> contract as tightly as possible: every span is a new
+/// array of exactly the size asked for (at least one byte) plus 0 to <c>maxExtra</c> bytes, so the writer runs out of
+/// room constantly. It checks that no caller advances past the span it was given.
+/// </summary>
+internal sealed class StingyBufferWriter : IBufferWriter<byte>
+{
+    private readonly List<byte> _written = [];
+    private readonly Random _random;
+    private readonly int _maxExtra;
+    private byte[] _current = [];
+
+    public StingyBufferWriter(int seed = 1, int maxExtra = 6)
+    {
+        _random = new Random(seed);
+        _maxExtra = maxExtra;
+    }
+
+    public int GetSpanCalls { get; private set; }
+
+    public int AdvanceCalls { get; private set; }
+
+    public byte[] WrittenBytes => [.. _written];
+
+    public void Advance(int count)
+    {
+        if (count < 0 || count > _current.Length)
+        {
+            throw new InvalidOperationException($"advanced {count} bytes past a span of {_current.Length}");
+        }
+
+        _written.AddRange(_current.AsSpan(0, count).ToArray());
+        _current = [];
+        AdvanceCalls++;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        GetSpanCalls++;
+        _current = new byte[Math.Max(sizeHint, 1) + _random.Next(_maxExtra + 1)];
+        return _current;
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+}
+
+/// <summary>A buffer writer that breaks the contract: it returns fewer bytes than asked for.</summary>
+internal sealed class ShortChangingBufferWriter : IBufferWriter<byte>
+{
+    private readonly int _spanSize;
+
+    public ShortChangingBufferWriter(int spanSize) => _spanSize = spanSize;
+
+    public void Advance(int count)
+    {
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0) => new byte[_spanSize];
+
+    public Span<byte> GetSpan(int sizeHint = 0) => new byte[_spanSize];
+}
+
+/// <summary>A hand-written message whose size function can be made to disagree with its encoder.</summary>
+internal sealed class RawMessage : IMessage
+{
+    private readonly byte[] _payload;
+    private readonly int _sizeError;
+
+    public RawMessage(string command, byte[] payload, int sizeError = 0)
+    {
+        Command = MessageCommand.Parse(command);
+        _payload = payload;
+        _sizeError = sizeError;
+    }
+
+    public MessageCommand Command { get; }
+
+    public int GetEncodedSize(WireContext context) => _payload.Length + _sizeError;
+
+    public void WriteTo(ref WireWriter writer) => writer.WriteBytes(_payload);
+}
