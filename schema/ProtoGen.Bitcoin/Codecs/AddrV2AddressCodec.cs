@@ -5,7 +5,8 @@ namespace ProtoGen.Bitcoin;
 /// <summary>
 /// The escape hatch for BIP155 addresses: a network id byte, then a CompactSize length (at most 512) and the bytes,
 /// whose length must match the network when the network is known. Unknown networks keep their bytes (Bitcoin Core
-/// skips them without failing the message).
+/// skips them without failing the message). Tor v2 (id 3) counts as unknown here, as in Bitcoin Core since it dropped
+/// Tor v2: its length is not checked.
 /// </summary>
 public static class AddrV2AddressCodec
 {
@@ -15,7 +16,7 @@ public static class AddrV2AddressCodec
     {
         var network = (AddressNetwork)reader.ReadByte();
         int length = reader.ReadLength(ProtocolLimits.MaxAddrV2AddressLength, "Address");
-        int expected = AddrV2Address.ExpectedLength(network);
+        int expected = network == AddressNetwork.TorV2 ? -1 : AddrV2Address.ExpectedLength(network);
         if (expected >= 0 && length != expected)
         {
             throw new ProtocolException(ProtocolError.InvalidValue, string.Create(CultureInfo.InvariantCulture, $"BIP155 {network} address with length {length} (should be {expected})"));

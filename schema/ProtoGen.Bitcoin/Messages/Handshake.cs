@@ -2,7 +2,8 @@ namespace ProtoGen.Bitcoin;
 
 /// <summary>
 /// The <c>version</c> message, the first message each side sends. The fields after the receiver's address are read
-/// only while bytes remain, as Bitcoin Core reads them; an absent field is null and is not written back.
+/// only while bytes remain, as Bitcoin Core reads them; an absent field is null and is not written back. As in Core, the
+/// sender's address and the nonce come as a pair: a payload that ends between them is rejected.
 /// </summary>
 [Message("version")]
 public sealed partial record VersionMessage
@@ -39,6 +40,16 @@ public sealed partial record VersionMessage
     /// <summary>Whether the sender wants transaction announcements before it sends a filter (BIP37).</summary>
     [Optional]
     public bool? Relay { get; init; }
+
+    partial void OnDecoded()
+    {
+        // Bitcoin Core reads the sender's address and the nonce as one unit (it skips 26 bytes, then reads 8 more), so
+        // a payload may stop before the sender's address or after the nonce, never between them.
+        if (SenderAddress is not null && Nonce is null)
+        {
+            throw new ProtocolException(ProtocolError.Truncated, "version: the sender's address is not followed by the nonce");
+        }
+    }
 }
 
 /// <summary>The <c>verack</c> message: acknowledges the peer's version.</summary>
