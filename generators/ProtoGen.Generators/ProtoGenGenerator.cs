@@ -46,7 +46,7 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
 
         // Reduce messages to what dispatch needs, sorted, so that editing a field leaves dispatch cached.
         var summaries = messages
-            .Select(static (m, _) => new MessageSummary(m.Message!.Command, m.FullyQualifiedName, m.Message.ListenerName))
+            .Select(static (m, _) => new MessageSummary(m.Message!.Command, m.FullyQualifiedName, m.Message.ListenerName, m.Message.IsPublic))
             .Collect()
             .Select(static (all, _) => Distinct(all))
             .WithTrackingName(TrackingNames.Summaries);
@@ -116,19 +116,6 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
         return SetParser.Parse(type, context.Attributes[0], new List<Problem>());
     }
 
-    private static EquatableArray<MessageSummary> Distinct(System.Collections.Immutable.ImmutableArray<MessageSummary> all)
-    {
-        // A duplicate command is reported by the analyzer; dispatch keeps the first by type name so that it still compiles.
-        var seen = new HashSet<string>(System.StringComparer.Ordinal);
-        var result = new List<MessageSummary>();
-        foreach (var summary in all.OrderBy(s => s.Command, System.StringComparer.Ordinal).ThenBy(s => s.FullyQualifiedName, System.StringComparer.Ordinal))
-        {
-            if (seen.Add(summary.Command))
-            {
-                result.Add(summary);
-            }
-        }
-
-        return result.ToEquatableArray();
-    }
+    private static EquatableArray<MessageSummary> Distinct(System.Collections.Immutable.ImmutableArray<MessageSummary> all) =>
+        MessageFilter.Select(all, static s => s).ToEquatableArray();
 }

@@ -196,6 +196,85 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PGEN0005_PrivateMessage() =>
+        Verify(
+            """
+            public partial class Holder
+            {
+                [Message("bad")]
+                private sealed partial record BadMessage
+                {
+                    public int Value { get; init; }
+                }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0005", "BadMessage"));
+
+    [Fact]
+    public void PGEN0005_MessageInsideAPrivateType() =>
+        Verify(
+            """
+            public partial class Holder
+            {
+                private partial class Inner
+                {
+                    [Message("bad")]
+                    public sealed partial record BadMessage
+                    {
+                        public int Value { get; init; }
+                    }
+                }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0005", "BadMessage"));
+
+    [Fact]
+    public void PGEN0006_NoParameterlessConstructor() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial class BadMessage
+            {
+                public BadMessage(int value) => Value = value;
+
+                public int Value { get; set; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0006", "BadMessage"));
+
+    [Fact]
+    public void PGEN0006_ClassWithPrimaryConstructor() =>
+        Verify(
+            """
+            [WireType]
+            public sealed partial class BadType(int value)
+            {
+                public int Value { get; set; } = value;
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0006", "BadType"));
+
+    [Fact]
+    public void PGEN0006_Abstract()
+    {
+        var diagnostics = Verify(
+            """
+            [WireType]
+            public abstract partial class BadType
+            {
+                public int Value { get; set; }
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0006", "BadType"));
+        Assert.Equal("'BadType' cannot be created by the generated decoder: it is abstract", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void PGEN0101_UnsupportedFieldType() =>
         Verify(
             """
@@ -499,6 +578,37 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PGEN0108_PropertyNamedLikeAGeneratedMember()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                public int Command { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0108", "Command"));
+        Assert.Equal("'BadMessage' declares 'Command', which ProtoGen generates for this type; rename the member", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0108_MethodNamedLikeAGeneratedMember() =>
+        Verify(
+            """
+            [WireType]
+            public partial struct BadType
+            {
+                public int Value { get; set; }
+
+                public static BadType Read(string text) => default;
+            }
+            """,
+            invalidType: "BadType",
+            ("PGEN0108", "Read"));
+
+    [Fact]
     public void PGEN0201_DuplicateCommand()
     {
         var (diagnostics, run) = Analyze(
@@ -571,6 +681,66 @@ public sealed class DiagnosticTests
             ("PGEN0202", "\"a\\tb\""));
 
     [Fact]
+    public void PGEN0203_ListenerNameNotAnIdentifier()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad", ListenerName = "Not Valid")]
+            public sealed partial record BadMessage;
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0203", "ListenerName = \"Not Valid\""));
+        Assert.Equal("Listener name 'Not Valid' of 'BadMessage' is invalid: 'OnNot Valid' is not a C# identifier", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0203_ListenerNameUnknownIsReserved() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record UnknownMessage;
+            """,
+            invalidType: "UnknownMessage",
+            ("PGEN0203", "UnknownMessage"));
+
+    [Fact]
+    public void PGEN0204_DuplicateListenerName()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [Message("zz", ListenerName = "Ok")]
+            public sealed partial record ZMessage
+            {
+                public int Other { get; init; }
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0204", "ListenerName = \"Ok\""));
+        Assert.Equal("Listener name 'Ok' of 'ZMessage' is already used by 'OkMessage' in this assembly; set a different ListenerName", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+        AssertDroppedFromDispatch(run, "ZMessage");
+    }
+
+    [Fact]
+    public void PGEN0204_SameTypeNameInTwoPlaces()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            public static partial class Inner
+            {
+                [Message("zz")]
+                public sealed partial record OkMessage
+                {
+                    public long Other { get; init; }
+                }
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0204", "OkMessage"));
+        Assert.Equal("Invalid.cs", diagnostics[0].Location.SourceTree!.FilePath);
+        AssertDroppedFromDispatch(run, "Inner.OkMessage");
+    }
+
+    [Fact]
     public void ValidDeclarations_HaveNoDiagnostics()
     {
         foreach (var scenario in Scenarios.All)
@@ -621,6 +791,16 @@ public sealed class DiagnosticTests
         Assert.Empty(run.Diagnostics);
         Assert.Empty(Errors(run));
         return diagnostics;
+    }
+
+    /// <summary>The message's codec is generated (it is valid on its own) but the dispatcher leaves it out, and everything compiles.</summary>
+    private static void AssertDroppedFromDispatch(Run run, string typeName)
+    {
+        Assert.Empty(Errors(run));
+        Assert.Contains(HintNames(run), h => h.EndsWith(typeName.Replace('.', '_') + ".Serializer.g.cs", StringComparison.Ordinal));
+        string dispatcher = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.DMessages.Dispatcher.g.cs").SourceText.ToString();
+        Assert.DoesNotContain("global::D." + typeName + ".", dispatcher, StringComparison.Ordinal);
+        Assert.Contains("global::D.OkMessage.Read", dispatcher, StringComparison.Ordinal);
     }
 
     private static void VerifySet(string invalidSet, params (string Id, string Text)[] expected)

@@ -16,7 +16,9 @@ internal static class HintNames
         var builder = new StringBuilder(name.Length);
         foreach (char c in name)
         {
-            builder.Append(c is '+' or '`' or '<' or '>' or ',' or ' ' ? '_' : c);
+            // Nested types ('+') and anything but ASCII letters, digits, '.', '-' and '_' become '_'.
+            bool plain = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '-' or '_';
+            builder.Append(plain ? c : '_');
         }
 
         return builder.ToString();

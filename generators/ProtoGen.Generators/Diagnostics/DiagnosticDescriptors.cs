@@ -15,6 +15,8 @@ internal static class DiagnosticDescriptors
     public const string GenericTypeId = "PGEN0002";
     public const string MessageSetShapeId = "PGEN0003";
     public const string DuplicateMessageSetId = "PGEN0004";
+    public const string MessageNotAccessibleId = "PGEN0005";
+    public const string NotConstructibleId = "PGEN0006";
     public const string UnsupportedFieldTypeId = "PGEN0101";
     public const string MissingLimitId = "PGEN0102";
     public const string OptionalBeforeRequiredId = "PGEN0103";
@@ -22,8 +24,11 @@ internal static class DiagnosticDescriptors
     public const string OptionalNotNullableId = "PGEN0105";
     public const string InvalidFieldAttributeId = "PGEN0106";
     public const string InvalidLimitId = "PGEN0107";
+    public const string GeneratedMemberConflictId = "PGEN0108";
     public const string DuplicateCommandId = "PGEN0201";
     public const string InvalidCommandId = "PGEN0202";
+    public const string InvalidListenerNameId = "PGEN0203";
+    public const string DuplicateListenerNameId = "PGEN0204";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = new(
         TypeNotPartialId,
@@ -57,6 +62,22 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor MessageNotAccessible = new(
+        MessageNotAccessibleId,
+        "Message type must be reachable from its message set",
+        "'{0}' must be public or internal (and so must every type containing it) so that the message set's dispatcher and listeners can name it",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NotConstructible = new(
+        NotConstructibleId,
+        "Type cannot be created by the generated decoder",
+        "'{0}' cannot be created by the generated decoder: {1}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor UnsupportedFieldType = new(
         UnsupportedFieldTypeId,
@@ -114,6 +135,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor GeneratedMemberConflict = new(
+        GeneratedMemberConflictId,
+        "Member name is reserved for generated code",
+        "'{0}' declares '{1}', which ProtoGen generates for this type; rename the member",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor DuplicateCommand = new(
         DuplicateCommandId,
         "Duplicate command",
@@ -130,4 +159,21 @@ internal static class DiagnosticDescriptors
         UsageCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidListenerName = new(
+        InvalidListenerNameId,
+        "Invalid listener name",
+        "Listener name '{0}' of '{1}' is invalid: {2}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DuplicateListenerName = new(
+        DuplicateListenerNameId,
+        "Duplicate listener name",
+        "Listener name '{0}' of '{1}' is already used by '{2}' in this assembly; set a different ListenerName",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

@@ -19,6 +19,7 @@ internal static class DispatchEmitter
     {
         string listener = ListenerEmitter.QualifiedInterfaceName(set) + "<TPeer>";
         string self = FileHeader.QualifiedName(set.Hierarchy, set.ClassName);
+        string access = ListenerEmitter.Accessibility(set, messages);
         var w = new SourceWriter();
         FileHeader.Write(w);
         using (FileHeader.OpenHierarchy(w, set.Hierarchy))
@@ -58,7 +59,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
                 w.WriteLine("/// <param name=\"listener\">The listener.</param>");
                 w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
-                using (w.Block("public static bool TryDispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
+                using (w.Block(access + " static bool TryDispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
                 {
                     EmitSwitch(w, messages, m => "listener.On" + m.ListenerName + "(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;");
                     w.WriteLine("return false;");
@@ -75,7 +76,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
                 w.WriteLine("/// <param name=\"listener\">The listener.</param>");
                 w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
-                using (w.Block("public static bool Dispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
+                using (w.Block(access + " static bool Dispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
                 {
                     using (w.Block("if (TryDispatch(peer, command, ref payload, listener))"))
                     {
@@ -102,7 +103,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <summary>Wraps this set's dispatcher and <paramref name=\"listener\"/> as an object, for peers that compose several message sets.</summary>");
                 w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
                 w.WriteLine("/// <param name=\"listener\">The listener.</param>");
-                w.WriteLine("public static global::ProtoGen.IMessageDispatcher<TPeer> CreateDispatcher<TPeer>(" + listener + " listener) => new Dispatcher<TPeer>(listener);");
+                w.WriteLine(access + " static global::ProtoGen.IMessageDispatcher<TPeer> CreateDispatcher<TPeer>(" + listener + " listener) => new Dispatcher<TPeer>(listener);");
                 w.WriteLine();
                 using (w.Block("private sealed class Dispatcher<TPeer> : global::ProtoGen.IMessageDispatcher<TPeer>"))
                 {

@@ -120,6 +120,9 @@ internal static class FileHeader
         return builder.Append('"').ToString();
     }
 
+    /// <summary>Text for an XML doc comment: <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> escaped.</summary>
+    public static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
     /// <summary>The two little-endian integers of a command's 12 NUL-padded bytes.</summary>
     public static (ulong Head, uint Tail) CommandParts(string command)
     {

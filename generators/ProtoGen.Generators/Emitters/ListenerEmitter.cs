@@ -1,3 +1,4 @@
+using System.Linq;
 using ProtoGen.Generators.Helpers;
 using ProtoGen.Generators.Models;
 
@@ -13,6 +14,13 @@ internal static class ListenerEmitter
 
     public static string ClassName(MessageSetModel set) => set.SetName + "Listeners";
 
+    /// <summary>
+    /// The listener types' accessibility: the set's, but internal as soon as one message is internal (a public
+    /// interface cannot name an internal type). The dispatcher's methods that take a listener follow it.
+    /// </summary>
+    public static string Accessibility(MessageSetModel set, EquatableArray<MessageSummary> messages) =>
+        set.Accessibility == "public" && messages.All(m => m.IsPublic) ? "public" : "internal";
+
     /// <summary>The listener interface's <c>global::</c>-qualified name (it is declared in the set's namespace, outside any containing type).</summary>
     public static string QualifiedInterfaceName(MessageSetModel set) =>
         set.Hierarchy.Namespace.Length > 0 ? "global::" + FileHeader.Namespace(set.Hierarchy.Namespace) + "." + InterfaceName(set) : "global::" + InterfaceName(set);
@@ -22,6 +30,7 @@ internal static class ListenerEmitter
         string iface = InterfaceName(set);
         string qualified = QualifiedInterfaceName(set);
         string cls = ClassName(set);
+        string access = Accessibility(set, messages);
         var w = new SourceWriter();
         FileHeader.Write(w);
         string ns = set.Hierarchy.Namespace;
@@ -33,11 +42,11 @@ internal static class ListenerEmitter
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <typeparam name=\"TPeer\">The peer type.</typeparam>");
             w.WriteLine(FileHeader.GeneratedCodeAttribute);
-            using (w.Block(set.Accessibility + " partial interface " + iface + "<in TPeer>"))
+            using (w.Block(access + " partial interface " + iface + "<in TPeer>"))
             {
                 foreach (var message in messages)
                 {
-                    w.WriteLine("/// <summary>Called for each <c>" + message.Command + "</c> message.</summary>");
+                    w.WriteLine("/// <summary>Called for each <c>" + FileHeader.XmlText(message.Command) + "</c> message.</summary>");
                     w.WriteLine("/// <param name=\"peer\">The peer it came from.</param>");
                     w.WriteLine("/// <param name=\"message\">The decoded message.</param>");
                     w.WriteLine("void On" + message.ListenerName + "(TPeer peer, " + message.FullyQualifiedName + " message)");
@@ -60,11 +69,11 @@ internal static class ListenerEmitter
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <typeparam name=\"TPeer\">The peer type.</typeparam>");
             w.WriteLine(FileHeader.GeneratedCodeAttribute);
-            using (w.Block(set.Accessibility + " partial class " + cls + "<TPeer> : " + qualified + "<TPeer>"))
+            using (w.Block(access + " partial class " + cls + "<TPeer> : " + qualified + "<TPeer>"))
             {
                 foreach (var message in messages)
                 {
-                    w.WriteLine("/// <summary>Called for each <c>" + message.Command + "</c> message.</summary>");
+                    w.WriteLine("/// <summary>Called for each <c>" + FileHeader.XmlText(message.Command) + "</c> message.</summary>");
                     w.WriteLine("public global::System.Action<TPeer, " + message.FullyQualifiedName + ">? On" + message.ListenerName + " { get; set; }");
                     w.WriteLine();
                 }

@@ -33,15 +33,17 @@ internal sealed record TypeModel(
 /// <param name="MinProtocolVersion">The lowest negotiated version at which the message may be sent.</param>
 /// <param name="MaxPayloadLength">The declared payload limit (0: the protocol maximum).</param>
 /// <param name="ListenerName">The listener method suffix.</param>
+/// <param name="IsPublic">Whether the type is public all the way out (otherwise internal); the listener types follow it.</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
-internal sealed record MessageInfo(string Command, int MinProtocolVersion, int MaxPayloadLength, string ListenerName);
+internal sealed record MessageInfo(string Command, int MinProtocolVersion, int MaxPayloadLength, string ListenerName, bool IsPublic);
 
 /// <summary>What the dispatcher and listeners need to know of one message: no field details, so that editing a field does not rebuild them.</summary>
 /// <param name="Command">The command name.</param>
 /// <param name="FullyQualifiedName">The message type with <c>global::</c>.</param>
 /// <param name="ListenerName">The listener method suffix.</param>
+/// <param name="IsPublic">Whether the message type is public all the way out.</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
-internal sealed record MessageSummary(string Command, string FullyQualifiedName, string ListenerName);
+internal sealed record MessageSummary(string Command, string FullyQualifiedName, string ListenerName, bool IsPublic);
 
 /// <summary>A message set: the static partial class the dispatcher goes into, and the listener names.</summary>
 /// <param name="MetadataName">The set class's metadata name.</param>

@@ -47,6 +47,8 @@ internal static class TypeParser
             message = ReadMessageInfo(type, messageAttribute, problems);
         }
 
+        CheckGeneratedMemberNames(type, messageAttribute is not null, problems);
+
         string? typeCodec = null;
         int typeCodecMinSize = 1;
         var fields = new List<FieldModel>();
@@ -63,6 +65,10 @@ internal static class TypeParser
         else
         {
             usesConstructor = ReadFields(type, known, fields, problems, cancellationToken);
+            if (!usesConstructor && WhyNotConstructible(type) is { } reason)
+            {
+                problems.Add(new Problem(DiagnosticDescriptors.NotConstructible, typeLocation, display, reason));
+            }
         }
 
         if (problems.Count > problemsBefore)
@@ -113,14 +119,119 @@ internal static class TypeParser
             }
         }
 
-        if (string.IsNullOrEmpty(listenerName))
+        bool explicitName = !string.IsNullOrEmpty(listenerName);
+        if (!explicitName)
         {
             listenerName = type.Name.Length > "Message".Length && type.Name.EndsWith("Message", System.StringComparison.Ordinal)
                 ? type.Name.Substring(0, type.Name.Length - "Message".Length)
                 : type.Name;
         }
 
-        return new MessageInfo(command, minVersion, maxPayload, listenerName!);
+        if (ValidateListenerName(listenerName!) is { } listenerError)
+        {
+            var listenerLocation = (explicitName ? GetNamedArgumentLocation(attribute, "ListenerName") : null) ?? type.Locations.FirstOrDefault();
+            problems.Add(new Problem(DiagnosticDescriptors.InvalidListenerName, listenerLocation, listenerName, type.Name, listenerError));
+            return null;
+        }
+
+        var access = EffectiveAccessibility(type);
+        if (access is not (Accessibility.Public or Accessibility.Internal))
+        {
+            problems.Add(new Problem(DiagnosticDescriptors.MessageNotAccessible, type.Locations.FirstOrDefault(), type.Name));
+            return null;
+        }
+
+        return new MessageInfo(command, minVersion, maxPayload, listenerName!, access == Accessibility.Public);
+    }
+
+    /// <summary>Returns why <paramref name="listenerName"/> cannot name the listener method <c>On{name}</c>, or null when it can.</summary>
+    public static string? ValidateListenerName(string listenerName)
+    {
+        if (!SyntaxFacts.IsValidIdentifier("On" + listenerName))
+        {
+            return "'On" + listenerName + "' is not a C# identifier";
+        }
+
+        if (listenerName == "Unknown")
+        {
+            return "OnUnknown is the listener method for unknown commands; set a different ListenerName";
+        }
+
+        return null;
+    }
+
+    /// <summary>Public when the type and every containing type are public; internal when reachable from the whole assembly; otherwise private.</summary>
+    public static Accessibility EffectiveAccessibility(INamedTypeSymbol type)
+    {
+        var result = Accessibility.Public;
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            switch (t.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                    break;
+                case Accessibility.Internal:
+                case Accessibility.ProtectedOrInternal:
+                    result = Accessibility.Internal;
+                    break;
+                default:
+                    return Accessibility.Private;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The members the generator adds; a type that declares one of them would not compile.</summary>
+    private static readonly string[] GeneratedMembers = ["MinEncodedSize", "Read", "Write", "GetEncodedSize"];
+
+    private static readonly string[] GeneratedMessageMembers = ["CommandName", "Command", "Descriptor"];
+
+    private static void CheckGeneratedMemberNames(INamedTypeSymbol type, bool isMessage, List<Problem> problems)
+    {
+        foreach (var name in isMessage ? GeneratedMembers.Concat(GeneratedMessageMembers) : GeneratedMembers)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
+                {
+                    problems.Add(new Problem(DiagnosticDescriptors.GeneratedMemberConflict, location, type.Name, name));
+                }
+            }
+        }
+    }
+
+    /// <summary>Why the decoder's <c>new T { ... }</c> cannot work for <paramref name="type"/>, or null when it can.</summary>
+    private static string? WhyNotConstructible(INamedTypeSymbol type)
+    {
+        if (type.IsAbstract)
+        {
+            return "it is abstract";
+        }
+
+        if (type.IsValueType || type.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams)))
+        {
+            return null;
+        }
+
+        return "it has no parameterless constructor; add one (of any accessibility) or make it a positional record";
+    }
+
+    /// <summary>The location of a named argument (<c>Name = value</c>) of an attribute, or null.</summary>
+    public static Location? GetNamedArgumentLocation(AttributeData attribute, string name)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax && syntax.ArgumentList is { } list)
+        {
+            foreach (var argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return argument.GetLocation();
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Returns why <paramref name="command"/> is not a valid command name, or null when it is.</summary>
@@ -305,8 +416,7 @@ internal static class TypeParser
             containing.Insert(0, new TypeDeclarationInfo((t.IsStatic ? "static " : string.Empty) + GetKeyword(t), t.Name));
         }
 
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        return new HierarchyInfo(ns, containing.ToEquatableArray());
+        return new HierarchyInfo(NamespaceName(type.ContainingNamespace), containing.ToEquatableArray());
     }
 
     public static string GetMetadataName(INamedTypeSymbol type)
@@ -317,8 +427,23 @@ internal static class TypeParser
             parts.Insert(0, t.MetadataName);
         }
 
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
-        return ns + string.Join("+", parts);
+        string ns = NamespaceName(type.ContainingNamespace);
+        return (ns.Length > 0 ? ns + "." : string.Empty) + string.Join("+", parts);
+    }
+
+    /// <summary>
+    /// The dotted namespace name from the symbols' own names: <c>E.event</c> for <c>namespace E.@event</c>
+    /// (ToDisplayString would keep the <c>@</c>, which is not valid in a hint name); the emitters escape it again.
+    /// </summary>
+    public static string NamespaceName(INamespaceSymbol? ns)
+    {
+        var parts = new List<string>();
+        for (var n = ns; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
+        {
+            parts.Insert(0, n.Name);
+        }
+
+        return string.Join(".", parts);
     }
 }
 

@@ -128,6 +128,33 @@ internal static class Scenarios
                 }
             }
 
+            // Test glue: the generated Dispatch, TryDispatch and Decode take a ref WireReader, which reflection cannot pass.
+            public static class DispatchProbe
+            {
+                public static bool Dispatch<TPeer>(TPeer peer, string command, byte[] payload, ITestListener<TPeer> listener)
+                {
+                    var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
+                    return TestMessages.Dispatch(peer, MessageCommand.Parse(command), ref reader, listener);
+                }
+
+                public static bool TryDispatch<TPeer>(TPeer peer, string command, byte[] payload, ITestListener<TPeer> listener)
+                {
+                    var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
+                    return TestMessages.TryDispatch(peer, MessageCommand.Parse(command), ref reader, listener);
+                }
+
+                public static IMessage? Decode(string command, byte[] payload)
+                {
+                    var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
+                    return TestMessages.Decode(MessageCommand.Parse(command), ref reader);
+                }
+            }
+
+            // Implements nothing: every listener method has a no-op default.
+            public sealed class QuietListener : ITestListener<object>
+            {
+            }
+
             // Not partial: the analyzer reports PGEN0001 and the generator emits nothing for it.
             [Message("broken")]
             public sealed record BrokenMessage

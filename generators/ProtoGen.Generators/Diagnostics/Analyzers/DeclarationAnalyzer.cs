@@ -4,6 +4,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ProtoGen.Generators.Helpers;
+using ProtoGen.Generators.Models;
 using ProtoGen.Generators.Parsing;
 
 namespace ProtoGen.Generators.Diagnostics.Analyzers;
@@ -21,6 +23,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.GenericType,
         DiagnosticDescriptors.MessageSetShape,
         DiagnosticDescriptors.DuplicateMessageSet,
+        DiagnosticDescriptors.MessageNotAccessible,
+        DiagnosticDescriptors.NotConstructible,
         DiagnosticDescriptors.UnsupportedFieldType,
         DiagnosticDescriptors.MissingLimit,
         DiagnosticDescriptors.OptionalBeforeRequired,
@@ -28,8 +32,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.OptionalNotNullable,
         DiagnosticDescriptors.InvalidFieldAttribute,
         DiagnosticDescriptors.InvalidLimit,
+        DiagnosticDescriptors.GeneratedMemberConflict,
         DiagnosticDescriptors.DuplicateCommand,
-        DiagnosticDescriptors.InvalidCommand);
+        DiagnosticDescriptors.InvalidCommand,
+        DiagnosticDescriptors.InvalidListenerName,
+        DiagnosticDescriptors.DuplicateListenerName);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -44,19 +51,19 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var commands = new ConcurrentBag<(string Command, INamedTypeSymbol Type, Location? Location)>();
+            var messages = new ConcurrentBag<MessageEntry>();
             var sets = new ConcurrentBag<INamedTypeSymbol>();
             start.RegisterSymbolAction(
-                symbolContext => AnalyzeType(symbolContext, known, commands, sets),
+                symbolContext => AnalyzeType(symbolContext, known, messages, sets),
                 SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end => ReportAssemblyWide(end, commands, sets));
+            start.RegisterCompilationEndAction(end => ReportAssemblyWide(end, messages, sets));
         });
     }
 
     private static void AnalyzeType(
         SymbolAnalysisContext context,
         KnownTypes known,
-        ConcurrentBag<(string, INamedTypeSymbol, Location?)> commands,
+        ConcurrentBag<MessageEntry> messages,
         ConcurrentBag<INamedTypeSymbol> sets)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -74,10 +81,14 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
         if (message is not null || wireType is not null)
         {
-            TypeParser.Parse(type, known, problems, context.CancellationToken);
-            if (message?.ConstructorArguments.FirstOrDefault().Value is string command && TypeParser.ValidateCommand(command) is null)
+            // Only messages the generator accepts compete for commands and listener names, as in the generator.
+            if (TypeParser.Parse(type, known, problems, context.CancellationToken) is { Message: { } info } model && message is not null)
             {
-                commands.Add((command, type, TypeParser.GetCommandLocation(message)));
+                messages.Add(new MessageEntry(
+                    new MessageSummary(info.Command, model.FullyQualifiedName, info.ListenerName, info.IsPublic),
+                    type.Name,
+                    TypeParser.GetCommandLocation(message),
+                    TypeParser.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault()));
             }
         }
 
@@ -89,29 +100,32 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
     private static void ReportAssemblyWide(
         CompilationAnalysisContext context,
-        ConcurrentBag<(string Command, INamedTypeSymbol Type, Location? Location)> commands,
+        ConcurrentBag<MessageEntry> messages,
         ConcurrentBag<INamedTypeSymbol> sets)
     {
-        // Deterministic order: the first declaration by name keeps the command; every later one is reported.
-        foreach (var group in commands.GroupBy(c => c.Command, System.StringComparer.Ordinal))
-        {
-            var ordered = group.OrderBy(c => c.Type.ToDisplayString(), System.StringComparer.Ordinal).ToList();
-            for (int i = 1; i < ordered.Count; i++)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.DuplicateCommand,
-                    ordered[i].Location,
-                    group.Key,
-                    ordered[i].Type.Name,
-                    ordered[0].Type.Name));
-            }
-        }
+        // The same choice as the generator's: every message it drops from the dispatcher is reported here.
+        MessageFilter.Select(
+            messages,
+            static e => e.Summary,
+            (duplicate, first) => context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.DuplicateCommand,
+                duplicate.CommandLocation,
+                duplicate.Summary.Command,
+                duplicate.TypeName,
+                first.TypeName)),
+            (duplicate, owner) => context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.DuplicateListenerName,
+                duplicate.ListenerLocation,
+                duplicate.Summary.ListenerName,
+                duplicate.TypeName,
+                owner.TypeName)));
 
-        // Same order as the generator, which gives the dispatcher to the first set by metadata name.
         var orderedSets = sets.OrderBy(s => TypeParser.GetMetadataName(s), System.StringComparer.Ordinal).ToList();
         for (int i = 1; i < orderedSets.Count; i++)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateMessageSet, orderedSets[i].Locations.FirstOrDefault(), orderedSets[i].Name));
         }
     }
+
+    private sealed record MessageEntry(MessageSummary Summary, string TypeName, Location? CommandLocation, Location? ListenerLocation);
 }

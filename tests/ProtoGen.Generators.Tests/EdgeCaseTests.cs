@@ -1,0 +1,176 @@
+using Microsoft.CodeAnalysis;
+using ProtoGen.Generators.Tests.Infrastructure;
+
+namespace ProtoGen.Generators.Tests;
+
+/// <summary>Regression tests for declaration shapes that once made the generated code fail to compile.</summary>
+public sealed class EdgeCaseTests
+{
+    [Fact]
+    public void InternalMessage_InAPublicSet_MakesTheListenersInternal()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                [MessageSet("E")]
+                public static partial class EMessages
+                {
+                }
+
+                [Message("pub")]
+                public sealed partial record PublicMessage;
+
+                [Message("int")]
+                internal sealed partial record InternalMessage;
+
+                public static partial class Outer
+                {
+                    [Message("nested")]
+                    internal sealed partial record NestedMessage;
+                }
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Contains("internal partial interface IEListener<in TPeer>", generated["E.EMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("internal partial class EListeners<TPeer>", generated["E.EMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        string dispatcher = generated["E.EMessages.Dispatcher.g.cs"];
+        Assert.Contains("internal static bool TryDispatch<TPeer>", dispatcher, StringComparison.Ordinal);
+        Assert.Contains("public static global::ProtoGen.MessageDescriptor? FindMessage(", dispatcher, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublicMessages_InAPublicSet_KeepPublicListeners()
+    {
+        var run = ScenarioRun.Get(Scenarios.Basic);
+        Assert.Contains("public partial interface ITestListener<in TPeer>", run.Generated["Scenarios.Basic.TestMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public static bool TryDispatch<TPeer>", run.Generated["Scenarios.Basic.TestMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandWithXmlCharacters_IsEscapedInDocComments()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                [MessageSet("E")]
+                public static partial class EMessages
+                {
+                }
+
+                [Message("a<b&c>\"d")]
+                public sealed partial record OddMessage;
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Contains("/// <summary>Called for each <c>a&lt;b&amp;c&gt;\"d</c> message.</summary>", generated["E.EMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public const string CommandName = \"a<b&c>\\\"d\";", generated["E.OddMessage.Serializer.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SetInTheGlobalNamespace_NestedInAClass()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            public static partial class Container
+            {
+                [MessageSet("G")]
+                public static partial class GMessages
+                {
+                }
+            }
+
+            [Message("g")]
+            public sealed partial record GMessage
+            {
+                public int Value { get; init; }
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Contains("public partial interface IGListener<in TPeer>", generated["Container_GMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("global::IGListener<TPeer> listener", generated["Container_GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("=> global::Container.GMessages.Messages;", generated["Container_GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeywordNames_AreEscaped()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E.@event
+            {
+                public partial class @class
+                {
+                    [WireType]
+                    public partial record struct @struct(int @int, [MaxLength(4)] string @string);
+                }
+
+                [WireType]
+                public partial class Holder
+                {
+                    public @class.@struct @this { get; set; }
+
+                    public long @base { get; set; }
+                }
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Contains("namespace E.@event", generated["E.event.class_struct.Serializer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("partial class @class", generated["E.event.class_struct.Serializer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("writer.WriteInt64(value.@base);", generated["E.event.Holder.Serializer.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WireTypeAndMessageOnOneType_IsEmittedOnceAsAMessage()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                [WireType]
+                [Message("both")]
+                public sealed partial record BothMessage
+                {
+                    public int Value { get; init; }
+                }
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Equal(["E.BothMessage.Serializer.g.cs"], generated.Keys);
+        Assert.Contains("global::ProtoGen.IMessage<global::E.BothMessage>", generated["E.BothMessage.Serializer.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutTheRuntime_TheGeneratorDoesNothing()
+    {
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "NoRuntime",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace ProtoGen { public sealed class MessageAttribute : System.Attribute { public MessageAttribute(string c) { } } } [ProtoGen.Message(\"x\")] public partial record X;", CompilationHelper.ParseOptions)],
+            CompilationHelper.References.Where(r => !(r.Display ?? string.Empty).EndsWith("ProtoGen.Runtime.dll", StringComparison.Ordinal)),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var (_, result, _) = CompilationHelper.RunGenerator(compilation);
+        Assert.Empty(result.GeneratedTrees);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(CompilationHelper.RunAnalyzer(compilation));
+    }
+
+    private static (Dictionary<string, string> Generated, Compilation Output) Generate(string source)
+    {
+        var compilation = CompilationHelper.CreateCompilation(("E.cs", source));
+        Assert.Empty(CompilationHelper.RunAnalyzer(compilation));
+        var (_, result, output) = CompilationHelper.RunGenerator(compilation);
+        Assert.Empty(result.Diagnostics);
+        return (result.Results.Single().GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal), output);
+    }
+}
