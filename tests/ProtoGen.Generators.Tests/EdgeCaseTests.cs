@@ -152,6 +152,125 @@ public sealed class EdgeCaseTests
     }
 
     [Fact]
+    public void UnusualButValidFieldShapes_CompileAndRoundTrip()
+    {
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                public enum Level : long
+                {
+                    Low = -1,
+                    High = 5,
+                }
+
+                [WireType]
+                public partial record struct Cell
+                {
+                    public byte Value { get; init; }
+                }
+
+                [WireType]
+                public sealed partial record Leaf
+                {
+                    [MaxLength(4)]
+                    public string Name { get; init; } = "";
+                }
+
+                [WireType]
+                public sealed partial record Exotic
+                {
+                    [MaxCount(3)]
+                    [CompactSize]
+                    public WireArray<ulong> Sizes { get; init; }
+
+                    [MaxCount(2)]
+                    [BigEndian]
+                    public WireArray<ushort> Ports { get; init; }
+
+                    [MaxCount(2)]
+                    public WireArray<Level> Levels { get; init; }
+
+                    [MaxCount(2)]
+                    public WireArray<bool> Flags { get; init; }
+
+                    [Since(10)]
+                    [MaxLength(3)]
+                    public string Gated { get; init; } = "";
+
+                    [Optional]
+                    public Cell? Cell { get; init; }
+
+                    [Optional]
+                    public Leaf? Leaf { get; init; }
+
+                    [Optional]
+                    public Hash256? Hash { get; init; }
+
+                    [Optional]
+                    [MaxCount(2)]
+                    public WireArray<Cell>? Cells { get; init; }
+
+                    [Optional]
+                    [CompactSize]
+                    public Level? Compact { get; init; }
+                }
+            }
+            """);
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Contains("E.Exotic.Serializer.g.cs", generated.Keys);
+
+        var assembly = CompilationHelper.EmitAndLoad(output);
+        var exotic = assembly.GetType("E.Exotic")!;
+        var cell = assembly.GetType("E.Cell")!;
+        var leaf = assembly.GetType("E.Leaf")!;
+        var level = assembly.GetType("E.Level")!;
+        object NewCell(byte b)
+        {
+            var c = Activator.CreateInstance(cell)!;
+            cell.GetProperty("Value")!.SetValue(c, b);
+            return c;
+        }
+
+        var value = Activator.CreateInstance(exotic)!;
+        var leafValue = Activator.CreateInstance(leaf)!;
+        leaf.GetProperty("Name")!.SetValue(leafValue, "ab");
+        exotic.GetProperty("Sizes")!.SetValue(value, new WireArray<ulong>([1UL, 300UL]));
+        exotic.GetProperty("Ports")!.SetValue(value, new WireArray<ushort>([0x0102]));
+        exotic.GetProperty("Levels")!.SetValue(value, Generated.WireArrayOf(level, Enum.ToObject(level, -1L)));
+        exotic.GetProperty("Flags")!.SetValue(value, new WireArray<bool>([true, false]));
+        exotic.GetProperty("Gated")!.SetValue(value, "g");
+        exotic.GetProperty("Cell")!.SetValue(value, NewCell(7));
+        exotic.GetProperty("Leaf")!.SetValue(value, leafValue);
+        exotic.GetProperty("Hash")!.SetValue(value, (Hash256?)new Hash256(new byte[32]));
+        exotic.GetProperty("Cells")!.SetValue(value, Generated.WireArrayOf(cell, NewCell(1), NewCell(2)));
+        exotic.GetProperty("Compact")!.SetValue(value, Enum.ToObject(level, 5L));
+
+        byte[] bytes = Generated.Encode(value);
+        string expected =
+            "02" + "01" + "FD2C01" // Sizes
+            + "01" + "0102" // Ports, big-endian
+            + "01" + "FFFFFFFFFFFFFFFF" // Levels
+            + "02" + "01" + "00" // Flags
+            + "01" + "67" // Gated
+            + "07" // Cell
+            + "02" + "6162" // Leaf
+            + new string('0', 64) // Hash
+            + "02" + "01" + "02" // Cells
+            + "05"; // Compact
+        Assert.Equal(expected, Convert.ToHexString(bytes));
+        Assert.Equal(bytes.Length, Generated.GetEncodedSize(value));
+        var decodeMethod = typeof(WireSerializer).GetMethods().Single(m => m.Name == nameof(WireSerializer.Decode) && m.GetParameters()[0].ParameterType == typeof(ReadOnlyMemory<byte>));
+        var decoded = decodeMethod.MakeGenericMethod(exotic).Invoke(null, [new ReadOnlyMemory<byte>(bytes), default(WireContext)])!;
+        Assert.Equal(bytes, Generated.Encode(decoded));
+
+        // Below the gate the string is skipped; the optional fields still follow.
+        byte[] old = Generated.Encode(value, new WireContext(9));
+        Assert.Equal(expected.Replace("01" + "67" + "07", "07", StringComparison.Ordinal), Convert.ToHexString(old));
+    }
+
+    [Fact]
     public void WithoutTheRuntime_TheGeneratorDoesNothing()
     {
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(

@@ -233,6 +233,14 @@ public sealed class RoundTripTests
         Assert.Equal(items, Basic.Decode(Ns + "ItemsMessage", bytes));
     }
 
+    [Fact]
+    public void CompactSize_NegativeSignedValue_CannotBeEncoded()
+    {
+        var e = Assert.Throws<ProtocolException>(() => Generated.Encode(NewItems(extras: [], index: -1)));
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, e.Error);
+        Assert.Equal("Index: a negative value cannot be encoded as a CompactSize", e.Message);
+    }
+
     // ---- OnDecoded hook ----------------------------------------------------------------------------------------
 
     [Fact]

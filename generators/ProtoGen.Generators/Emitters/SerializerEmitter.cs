@@ -501,6 +501,10 @@ internal static class SerializerEmitter
             WireKind.Int32 => "writer.WriteInt32(" + v + ");",
             WireKind.UInt64 => "writer.WriteUInt64(" + v + ");",
             WireKind.Int64 => "writer.WriteInt64(" + v + ");",
+            // A negative int or long would be written as a huge CompactSize that no decoder accepts back.
+            WireKind.CompactSize when value.CompactSizeTarget is "int" or "long" =>
+                "if (" + v + " < 0)\n{\n    throw new global::ProtoGen.ProtocolException(global::ProtoGen.ProtocolError.EncodeLimitExceeded, "
+                + FileHeader.Literal(field + ": a negative value cannot be encoded as a CompactSize") + ");\n}\n\nwriter.WriteCompactSize((ulong)" + v + ");",
             WireKind.CompactSize => "writer.WriteCompactSize((ulong)" + v + ");",
             WireKind.Hash256 => "writer.WriteHash256(" + v + ");",
             WireKind.VarBytes => "writer.WriteVarBytes(" + v + ".Span, " + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ");",
