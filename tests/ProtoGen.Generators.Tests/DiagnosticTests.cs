@@ -797,7 +797,7 @@ public sealed class DiagnosticTests
     private static void AssertDroppedFromDispatch(Run run, string typeName)
     {
         Assert.Empty(Errors(run));
-        Assert.Contains(HintNames(run), h => h.EndsWith(typeName.Replace('.', '_') + ".Serializer.g.cs", StringComparison.Ordinal));
+        Assert.Contains(HintNames(run), h => h.EndsWith(typeName.Replace('.', '-') + ".Serializer.g.cs", StringComparison.Ordinal));
         string dispatcher = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.DMessages.Dispatcher.g.cs").SourceText.ToString();
         Assert.DoesNotContain("global::D." + typeName + ".", dispatcher, StringComparison.Ordinal);
         Assert.Contains("global::D.OkMessage.Read", dispatcher, StringComparison.Ordinal);

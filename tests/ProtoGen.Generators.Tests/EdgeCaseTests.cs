@@ -94,9 +94,9 @@ public sealed class EdgeCaseTests
             """);
 
         Assert.Empty(CompilationHelper.CompilerProblems(output));
-        Assert.Contains("public partial interface IGListener<in TPeer>", generated["Container_GMessages.Listeners.g.cs"], StringComparison.Ordinal);
-        Assert.Contains("global::IGListener<TPeer> listener", generated["Container_GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
-        Assert.Contains("=> global::Container.GMessages.Messages;", generated["Container_GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public partial interface IGListener<in TPeer>", generated["Container-GMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("global::IGListener<TPeer> listener", generated["Container-GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("=> global::Container.GMessages.Messages;", generated["Container-GMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,9 +124,45 @@ public sealed class EdgeCaseTests
             """);
 
         Assert.Empty(CompilationHelper.CompilerProblems(output));
-        Assert.Contains("namespace E.@event", generated["E.event.class_struct.Serializer.g.cs"], StringComparison.Ordinal);
-        Assert.Contains("partial class @class", generated["E.event.class_struct.Serializer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("namespace E.@event", generated["E.event.class-struct.Serializer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("partial class @class", generated["E.event.class-struct.Serializer.g.cs"], StringComparison.Ordinal);
         Assert.Contains("writer.WriteInt64(value.@base);", generated["E.event.Holder.Serializer.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HintNames_NeverCollide()
+    {
+        // A nested type B.C and a type named B_C, and a non-ASCII name: each gets its own file.
+        var (generated, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                public partial class B
+                {
+                    [WireType]
+                    public partial struct C
+                    {
+                        public int Value { get; set; }
+                    }
+                }
+
+                [WireType]
+                public partial struct B_C
+                {
+                    public int Value { get; set; }
+                }
+
+                [WireType]
+                public partial struct Größe
+                {
+                    public int Value { get; set; }
+                }
+            }
+            """);
+
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+        Assert.Equal(["E.B-C.Serializer.g.cs", "E.B_C.Serializer.g.cs", "E.Gr--00F6--00DFe.Serializer.g.cs"], generated.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class GoldenOutputTests
                 "GlobalMessage.Serializer.g.cs",
                 "Scenarios.Shapes.Box.Serializer.g.cs",
                 "Scenarios.Shapes.EmptyMessage.Serializer.g.cs",
-                "Scenarios.Shapes.Outer_Middle_NestedMessage.Serializer.g.cs",
+                "Scenarios.Shapes.Outer-Middle-NestedMessage.Serializer.g.cs",
                 "Scenarios.Shapes.Pair.Serializer.g.cs",
                 "Scenarios.Shapes.PointMessage.Serializer.g.cs",
                 "Scenarios.Shapes.ShapeMessages.Dispatcher.g.cs",

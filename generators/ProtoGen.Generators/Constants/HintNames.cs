@@ -11,14 +11,28 @@ internal static class HintNames
 
     public static string Listeners(string setMetadataName) => Sanitize(setMetadataName) + ".Listeners.g.cs";
 
+    /// <summary>
+    /// ASCII letters, digits, '.' and '_' stay; a nested type's '+' becomes '-', any other character '--' and its
+    /// four hex digits. Identifiers never contain '-', so two different metadata names never share a hint name
+    /// (a shared one would make AddSource throw and drop the generator's whole output).
+    /// </summary>
     private static string Sanitize(string name)
     {
         var builder = new StringBuilder(name.Length);
         foreach (char c in name)
         {
-            // Nested types ('+') and anything but ASCII letters, digits, '.', '-' and '_' become '_'.
-            bool plain = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '-' or '_';
-            builder.Append(plain ? c : '_');
+            if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_')
+            {
+                builder.Append(c);
+            }
+            else if (c == '+')
+            {
+                builder.Append('-');
+            }
+            else
+            {
+                builder.Append("--").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         return builder.ToString();
