@@ -609,6 +609,72 @@ public sealed class DiagnosticTests
             ("PGEN0108", "Read"));
 
     [Fact]
+    public void PGEN0109_RequiredSelfReference()
+    {
+        var diagnostics = Verify(
+            """
+            [WireType]
+            public sealed partial class BadNode
+            {
+                public int Value { get; set; }
+
+                public BadNode Next { get; set; } = null!;
+            }
+            """,
+            invalidType: "BadNode",
+            ("PGEN0109", "Next"));
+        Assert.Equal(
+            "Field 'Next' of 'BadNode' is a required 'BadNode', which always contains another 'BadNode': the value has no finite encoding; make the field [Optional] or a WireArray",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0109_RequiredCycleThroughTwoTypes() =>
+        Verify(
+            """
+            [WireType]
+            public sealed partial class BadLeft
+            {
+                public BadRight Right { get; set; } = null!;
+            }
+
+            [WireType]
+            public sealed partial class BadRight
+            {
+                public long Value { get; set; }
+
+                public BadLeft Left { get; set; } = null!;
+            }
+            """,
+            invalidType: "BadLeft",
+            ("PGEN0109", "Right"),
+            ("PGEN0109", "Left"));
+
+    [Fact]
+    public void PGEN0109_OptionalGatedOrArraySelfReference_IsFine()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [WireType]
+            public sealed partial class Tree
+            {
+                [MaxCount(4)]
+                public WireArray<Tree> Children { get; set; }
+
+                [Since(70000)]
+                public Tree? Gated { get; set; }
+
+                [Optional]
+                public Tree? Next { get; set; }
+            }
+            """,
+            ValidRest);
+        Assert.Empty(diagnostics);
+        Assert.Contains("D.Tree.Serializer.g.cs", HintNames(run));
+        Assert.Empty(CompilationHelper.CompilerProblems(run.Output));
+    }
+
+    [Fact]
     public void PGEN0201_DuplicateCommand()
     {
         var (diagnostics, run) = Analyze(

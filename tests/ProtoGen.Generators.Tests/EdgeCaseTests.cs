@@ -307,6 +307,66 @@ public sealed class EdgeCaseTests
     }
 
     [Fact]
+    public void NullableReferenceFields_CompileWithoutWarnings_AndNullIsRejectedOnEncode()
+    {
+        var (_, output) = Generate("""
+            using ProtoGen;
+
+            namespace E
+            {
+                [WireType]
+                public sealed partial record Leaf
+                {
+                    public byte Value { get; init; }
+                }
+
+                public sealed record Blob(byte Value);
+
+                public static class BlobCodec
+                {
+                    public static Blob Read(ref WireReader reader) => new(reader.ReadByte());
+
+                    public static void Write(ref WireWriter writer, Blob value) => writer.WriteByte(value.Value);
+
+                    public static int GetEncodedSize(Blob value, WireContext context) => 1;
+                }
+
+                [WireType]
+                public sealed partial record Holder
+                {
+                    [Since(70000)]
+                    public Leaf? Gated { get; init; }
+
+                    [WireCodec(typeof(BlobCodec))]
+                    public Blob? Coded { get; init; }
+
+                    [MaxCount(2)]
+                    public WireArray<Leaf?> Leaves { get; init; }
+
+                    [MaxLength(3)]
+                    public string? Name { get; init; }
+
+                    [MaxCount(2)]
+                    [MaxLength(3)]
+                    public WireArray<string?> Names { get; init; }
+                }
+            }
+            """);
+        Assert.Empty(CompilationHelper.CompilerProblems(output));
+
+        var assembly = CompilationHelper.EmitAndLoad(output);
+        var holder = assembly.GetType("E.Holder")!;
+        var value = Activator.CreateInstance(holder)!;
+        holder.GetProperty("Coded")!.SetValue(value, Activator.CreateInstance(assembly.GetType("E.Blob")!, (byte)1));
+
+        // Below the gate the null is never touched; at the gate it cannot be encoded.
+        Assert.Equal("01" + "00" + "00" + "00", Convert.ToHexString(Generated.Encode(value, new WireContext(60000))));
+        var e = Assert.Throws<ProtocolException>(() => Generated.Encode(value));
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, e.Error);
+        Assert.Equal("Gated: a required value is null and cannot be encoded", e.Message);
+    }
+
+    [Fact]
     public void WithoutTheRuntime_TheGeneratorDoesNothing()
     {
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(

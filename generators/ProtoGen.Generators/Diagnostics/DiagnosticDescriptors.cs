@@ -25,6 +25,7 @@ internal static class DiagnosticDescriptors
     public const string InvalidFieldAttributeId = "PGEN0106";
     public const string InvalidLimitId = "PGEN0107";
     public const string GeneratedMemberConflictId = "PGEN0108";
+    public const string RecursiveFieldId = "PGEN0109";
     public const string DuplicateCommandId = "PGEN0201";
     public const string InvalidCommandId = "PGEN0202";
     public const string InvalidListenerNameId = "PGEN0203";
@@ -139,6 +140,14 @@ internal static class DiagnosticDescriptors
         GeneratedMemberConflictId,
         "Member name is reserved for generated code",
         "'{0}' declares '{1}', which ProtoGen generates for this type; rename the member",
+        WireCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor RecursiveField = new(
+        RecursiveFieldId,
+        "Required field makes the type contain itself",
+        "Field '{1}' of '{0}' is a required '{2}', which always contains another '{0}': the value has no finite encoding; make the field [Optional] or a WireArray",
         WireCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);

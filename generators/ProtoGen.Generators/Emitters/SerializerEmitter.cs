@@ -334,7 +334,7 @@ internal static class SerializerEmitter
                     string local = "o_" + field.Name;
                     using (w.Block("if (more && " + access + " is { } " + local + SinceCondition(field, "context") + ")"))
                     {
-                        EmitSizeValue(w, field.Value, local);
+                        EmitSizeValue(w, field.Value, local, field.Name);
                     }
 
                     using (w.Block("else"))
@@ -346,12 +346,12 @@ internal static class SerializerEmitter
                 {
                     using (w.Block("if (" + SinceCheck(field, "context") + ")"))
                     {
-                        EmitSizeValue(w, field.Value, access);
+                        EmitSizeValue(w, field.Value, access, field.Name);
                     }
                 }
                 else if (FixedSize(field.Value) is null)
                 {
-                    EmitSizeValue(w, field.Value, access);
+                    EmitSizeValue(w, field.Value, access, field.Name);
                 }
             }
 
@@ -359,7 +359,7 @@ internal static class SerializerEmitter
         }
     }
 
-    private static void EmitSizeValue(SourceWriter w, ValueModel value, string access)
+    private static void EmitSizeValue(SourceWriter w, ValueModel value, string access, string field)
     {
         if (FixedSize(value) is { } fixedSize)
         {
@@ -369,7 +369,7 @@ internal static class SerializerEmitter
 
         if (value.Kind != WireKind.Array)
         {
-            w.WriteLine("size += " + SizeExpression(value, access) + ";");
+            w.WriteLine("size += " + SizeExpression(value, access, field) + ";");
             return;
         }
 
@@ -383,7 +383,7 @@ internal static class SerializerEmitter
 
         using (w.Block("foreach (var item in " + access + ".AsSpan())"))
         {
-            w.WriteLine("size += " + SizeExpression(element, "item") + ";");
+            w.WriteLine("size += " + SizeExpression(element, "item", field) + ";");
         }
     }
 
@@ -486,8 +486,19 @@ internal static class SerializerEmitter
         return value.EnumType is null ? raw : "(" + value.EnumType + ")" + raw;
     }
 
+    /// <summary>
+    /// A required value declared as a nullable reference cannot be written when null: the encoder (and the size,
+    /// which runs first) rejects it instead of passing null on. Strings are written as empty and need no check.
+    /// </summary>
+    private static string NonNull(ValueModel value, string access, string field) =>
+        value.IsNullableReference && value.Kind is WireKind.Nested or WireKind.Codec
+            ? "(" + access + " ?? throw new global::ProtoGen.ProtocolException(global::ProtoGen.ProtocolError.EncodeLimitExceeded, "
+                + FileHeader.Literal(field + ": a required value is null and cannot be encoded") + "))"
+            : access;
+
     private static string WriteStatement(ValueModel value, string access, string field)
     {
+        access = NonNull(value, access, field);
         string v = value.EnumType is null ? access : "(" + value.TypeName + ")" + access;
         return value.Kind switch
         {
@@ -516,7 +527,9 @@ internal static class SerializerEmitter
         };
     }
 
-    private static string SizeExpression(ValueModel value, string access) => value.Kind switch
+    private static string SizeExpression(ValueModel value, string access, string field) => SizeExpressionOf(value, NonNull(value, access, field));
+
+    private static string SizeExpressionOf(ValueModel value, string access) => value.Kind switch
     {
         WireKind.CompactSize => CompactSizeType + ".GetEncodedSize((ulong)" + access + ")",
         WireKind.VarBytes => WireWriterType + ".GetVarBytesSize(" + access + ".Length)",

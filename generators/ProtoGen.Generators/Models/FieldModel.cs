@@ -11,6 +11,10 @@ namespace ProtoGen.Generators.Models;
 /// <param name="CodecType">For <see cref="WireKind.Codec"/>, the codec class.</param>
 /// <param name="CodecMinSize">For <see cref="WireKind.Codec"/>, the declared minimum encoded size.</param>
 /// <param name="Element">For <see cref="WireKind.Array"/>, the element's shape.</param>
+/// <param name="IsNullableReference">
+/// Whether a required value (not an [Optional] field) is declared as a nullable reference type: the encoder then
+/// checks it, since a null cannot be put on the wire.
+/// </param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
 internal sealed record ValueModel(
     WireKind Kind,
@@ -20,7 +24,8 @@ internal sealed record ValueModel(
     int Limit,
     string? CodecType,
     int CodecMinSize,
-    ValueModel? Element);
+    ValueModel? Element,
+    bool IsNullableReference = false);
 
 /// <summary>One field of a message or wire type.</summary>
 /// <param name="Name">The property (or primary-constructor parameter) name.</param>

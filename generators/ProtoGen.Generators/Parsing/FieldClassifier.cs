@@ -75,6 +75,11 @@ internal static class FieldClassifier
             return null;
         }
 
+        if (!a.Optional && IsNullableReference(type))
+        {
+            value = value with { IsNullableReference = true };
+        }
+
         return new FieldModel(name, value, a.Since, a.Optional, isNullableValueType);
     }
 
@@ -122,6 +127,11 @@ internal static class FieldClassifier
 
             var elementType = ((INamedTypeSymbol)type).TypeArguments[0];
             var element = ClassifyValue(owner, name, elementType, a, isElement: true, location, known, problems);
+            if (element is not null && IsNullableReference(elementType))
+            {
+                element = element with { IsNullableReference = true };
+            }
+
             return element is null ? null : new ValueModel(WireKind.Array, typeName, null, null, a.MaxCount.Value, null, 0, element);
         }
 
@@ -378,7 +388,13 @@ internal static class FieldClassifier
         return a;
     }
 
+    private static bool IsNullableReference(ITypeSymbol type) => type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated;
+
     private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) => type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type, known);
 
-    private static string Display(ITypeSymbol type) => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+    /// <summary>Fully qualified with <c>global::</c>; nullable type arguments keep their <c>?</c> (<c>WireArray&lt;Leaf?&gt;</c>), the type itself drops it.</summary>
+    private static readonly SymbolDisplayFormat TypeFormat =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    private static string Display(ITypeSymbol type) => type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat);
 }

@@ -33,6 +33,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidFieldAttribute,
         DiagnosticDescriptors.InvalidLimit,
         DiagnosticDescriptors.GeneratedMemberConflict,
+        DiagnosticDescriptors.RecursiveField,
         DiagnosticDescriptors.DuplicateCommand,
         DiagnosticDescriptors.InvalidCommand,
         DiagnosticDescriptors.InvalidListenerName,
