@@ -25,22 +25,17 @@ public sealed class GoldenOutputTests
     public void GeneratedFiles_MatchBaselines(string scenario)
     {
         var run = ScenarioRun.Get(scenario);
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        bool update = Environment.GetEnvironmentVariable(UpdateVariable) == "1";
+        if (update)
         {
             UpdateBaselines(scenario, run);
         }
 
-        string directory = Path.Combine(AppContext.BaseDirectory, "Baselines", scenario);
+        // Normally the copies next to the test assembly; right after an update those are stale, so the source tree.
+        string directory = update ? SourceBaselineDirectory(scenario) : Path.Combine(AppContext.BaseDirectory, "Baselines", scenario);
         var expectedNames = Directory.Exists(directory)
             ? Directory.GetFiles(directory, "*.cs.txt").Select(f => Path.GetFileName(f)[..^".txt".Length]).Order(StringComparer.Ordinal).ToList()
             : [];
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            // The copies next to the test assembly are stale until the next build; compare with the source tree instead.
-            directory = SourceBaselineDirectory(scenario);
-            expectedNames = Directory.GetFiles(directory, "*.cs.txt").Select(f => Path.GetFileName(f)[..^".txt".Length]).Order(StringComparer.Ordinal).ToList();
-        }
-
         Assert.Equal(expectedNames, run.Generated.Keys.ToList());
         foreach (var (hintName, actual) in run.Generated)
         {
