@@ -254,11 +254,11 @@ public class DoubleSha256Tests
             int a = random.Next(0, data.Length + 1);
             int b = random.Next(a, data.Length + 1);
             var expected = DoubleSha256.Hash(data);
-            Assert.Equal(expected, DoubleSha256.Hash(data.AsSpan(0, a), data.AsSpan(a, b - a), data.AsSpan(b)));
-            Assert.Equal(DoubleSha256.Hash(data.AsSpan(0, b)), DoubleSha256.Hash((ReadOnlySpan<byte>)data.AsSpan(0, a), (ReadOnlySpan<byte>)data.AsSpan(a, b - a)));
+            Assert.Equal(expected, DoubleSha256.HashConcat(data.AsSpan(0, a), data.AsSpan(a, b - a), data.AsSpan(b)));
+            Assert.Equal(DoubleSha256.Hash(data.AsSpan(0, b)), DoubleSha256.HashConcat((ReadOnlySpan<byte>)data.AsSpan(0, a), (ReadOnlySpan<byte>)data.AsSpan(a, b - a)));
         }
 
-        Assert.Equal(DoubleSha256.Hash(ReadOnlySpan<byte>.Empty), DoubleSha256.Hash(ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty));
+        Assert.Equal(DoubleSha256.Hash(ReadOnlySpan<byte>.Empty), DoubleSha256.HashConcat(ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty, ReadOnlySpan<byte>.Empty));
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public class DoubleSha256Tests
             int half = data.Length / 2;
             for (int repeat = 0; repeat < 20; repeat++)
             {
-                results[i] = DoubleSha256.Hash((ReadOnlySpan<byte>)data.AsSpan(0, half), (ReadOnlySpan<byte>)data.AsSpan(half));
+                results[i] = DoubleSha256.HashConcat((ReadOnlySpan<byte>)data.AsSpan(0, half), (ReadOnlySpan<byte>)data.AsSpan(half));
             }
         });
         Assert.Equal(expected, results);

@@ -87,7 +87,7 @@ public sealed partial record Transaction
         {
             var raw = _raw.Span;
             return RawHasWitness
-                ? DoubleSha256.Hash(raw.Slice(0, 4), raw.Slice(6, _witnessStart - 6), raw.Slice(_witnessEnd))
+                ? DoubleSha256.HashConcat(raw.Slice(0, 4), raw.Slice(6, _witnessStart - 6), raw.Slice(_witnessEnd))
                 : DoubleSha256.Hash(raw);
         }
 

@@ -31,11 +31,11 @@ public static class DoubleSha256
         SHA256.HashData(destination.Slice(0, Hash256.Size), destination);
     }
 
-    /// <summary>Hashes the concatenation of several slices without copying them together.</summary>
+    /// <summary>Hashes the concatenation of two or three slices without copying them together (a segwit txid: version, body, lock time).</summary>
     /// <param name="first">The first slice.</param>
     /// <param name="second">The second slice.</param>
-    /// <param name="third">The third slice.</param>
-    public static Hash256 Hash(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third = default)
+    /// <param name="third">The third slice (may be empty).</param>
+    public static Hash256 HashConcat(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third = default)
     {
         var hasher = s_incremental ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hasher.AppendData(first);

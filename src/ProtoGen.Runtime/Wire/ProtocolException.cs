@@ -17,10 +17,10 @@ public enum ProtocolError
     /// <summary>A CompactSize exceeded the protocol maximum 0x02000000 (Bitcoin Core: "ReadCompactSize(): size too large").</summary>
     CompactSizeTooLarge = 3,
 
-    /// <summary>A collection's element count exceeded the field's limit or the bytes left.</summary>
+    /// <summary>A collection's element count exceeded the field's limit (a count the bytes left cannot hold is <see cref="Truncated"/>).</summary>
     CountTooLarge = 4,
 
-    /// <summary>A byte string or text exceeded the field's limit or the bytes left.</summary>
+    /// <summary>A byte string or text exceeded the field's limit (a length the bytes left cannot hold is <see cref="Truncated"/>).</summary>
     LengthTooLarge = 5,
 
     /// <summary>A value is outside the range the field or the protocol allows.</summary>
