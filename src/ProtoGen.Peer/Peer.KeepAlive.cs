@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
 
 namespace ProtoGen.Peers;
@@ -33,6 +35,62 @@ public sealed partial class Peer
     private DateTimeOffset? _stallData;
     private DateTimeOffset? _stallInventory;
     private bool _listenerBusy;
+    private List<TaskCompletionSource<TimeSpan>>? _pingWaiters;
+
+    /// <summary>
+    /// Pings now (or joins the ping already in flight) and completes with the round-trip time when the matching pong
+    /// arrives. Needs a negotiated version above 60000 (BIP31).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var waiter = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool send = false;
+        lock (_lock)
+        {
+            if (!_verackReceived || _negotiatedVersion <= ProtocolVersions.Bip31)
+            {
+                throw new InvalidOperationException("ping round trips need a completed handshake and protocol version above 60000");
+            }
+
+            (_pingWaiters ??= []).Add(waiter);
+            if (!_pingOutstanding && !_pingQueued)
+            {
+                _pingQueued = true;
+                send = true;
+            }
+        }
+
+        if (!IsConnected)
+        {
+            waiter.TrySetException(new PeerDisconnectedException(DisconnectReason));
+        }
+        else if (send)
+        {
+            QueueControl(new PingMessage { Nonce = RandomNonce() });
+        }
+
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
+    private void FailPingWaiters()
+    {
+        List<TaskCompletionSource<TimeSpan>>? waiters;
+        lock (_lock)
+        {
+            waiters = _pingWaiters;
+            _pingWaiters = null;
+        }
+
+        if (waiters is not null)
+        {
+            var error = new PeerDisconnectedException(DisconnectReason);
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(error);
+            }
+        }
+    }
 
     /// <summary>Called by the scheduler every tick: deadlines, keep-alive ping and inventory trickle.</summary>
     internal void OnTick(DateTimeOffset now)
@@ -156,6 +214,7 @@ public sealed partial class Peer
     private void OnPongReceived(PongMessage pong)
     {
         TimeSpan? roundTrip = null;
+        List<TaskCompletionSource<TimeSpan>>? waiters = null;
         lock (_lock)
         {
             if (!_pingOutstanding)
@@ -173,6 +232,8 @@ public sealed partial class Peer
                 }
 
                 _pingOutstanding = false;
+                waiters = _pingWaiters;
+                _pingWaiters = null;
             }
             else if (pong.Nonce == 0)
             {
@@ -184,6 +245,10 @@ public sealed partial class Peer
         if (roundTrip is { } rtt)
         {
             PeerMetrics.PingRoundTrip(rtt);
+            foreach (var waiter in waiters ?? [])
+            {
+                waiter.TrySetResult(rtt);
+            }
         }
     }
 

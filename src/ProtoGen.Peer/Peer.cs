@@ -257,6 +257,7 @@ public sealed partial class Peer
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
             FailPendingSends();
+            FailPingWaiters();
             _shutdown.Dispose();
             if (Volatile.Read(ref _started) != 0)
             {

@@ -20,7 +20,7 @@ public delegate void PeerMessageHook(Peer peer, MessageCommand command, int byte
 /// A peer's configuration. Every value has a Bitcoin-Core-like default (<see cref="PeerDefaults"/>); set what you need
 /// with an object initializer. One configuration may be shared by many peers.
 /// </summary>
-public sealed class PeerConfig
+public sealed record PeerConfig
 {
     /// <summary>The user agent's name (BIP14: <c>/Name:Version(comments)/</c>).</summary>
     public string UserAgentName { get; init; } = "ProtoGen";
