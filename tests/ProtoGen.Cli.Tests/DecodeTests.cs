@@ -203,6 +203,13 @@ public class DecodeTests
         Assert.Contains("version 70016", result.OutLines[2], StringComparison.Ordinal);
         Assert.Contains("user agent \"/ProtoGen:0.1.0/\"", result.OutLines[2], StringComparison.Ordinal);
         Assert.Contains("start height 255", result.OutLines[2], StringComparison.Ordinal);
+
+        var json = Cli.Run("decode", "--json", file.Path);
+        Assert.Contains("user agent \\\"/ProtoGen:0.1.0/\\\"", json.Out, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(json.Out);
+        var summary = document.RootElement.GetProperty("messages")[0].GetProperty("summary").GetString();
+        Assert.Contains("services 0x9 (Network, Witness)", summary, StringComparison.Ordinal);
+        Assert.Contains("user agent \"/ProtoGen:0.1.0/\"", summary, StringComparison.Ordinal);
     }
 
     [Fact]

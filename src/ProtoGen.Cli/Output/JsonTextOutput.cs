@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ProtoGen.Cli.Output;
@@ -21,7 +22,13 @@ internal sealed class JsonTextOutput : IDisposable
     public JsonTextOutput(TextWriter target)
     {
         _target = target;
-        Writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = true });
+        Writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions
+        {
+            Indented = true,
+
+            // Output for terminals and tools, never embedded in HTML: keep quotes and non-ASCII text readable.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 
     /// <summary>The writer.</summary>
