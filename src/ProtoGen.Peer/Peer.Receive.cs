@@ -235,6 +235,13 @@ public sealed partial class Peer
             return false;
         }
 
+        if (command == VerAckMessage.Command && verackReceived)
+        {
+            // Bitcoin Core: "ignoring redundant verack message".
+            Ignore(command, "redundant verack");
+            return false;
+        }
+
         bool featureMessage = command == WtxidRelayMessage.Command || command == SendAddrV2Message.Command || command == SendTxRcnclMessage.Command;
         if (!verackReceived)
         {
