@@ -213,6 +213,36 @@ public class DecodeTests
     }
 
     [Fact]
+    public void Messages_without_a_dedicated_summary_show_their_fields()
+    {
+        var stop = Hash256.Parse(TestData.TipHash);
+        using var file = new TempFile(Frame.ToArray(BitcoinNetwork.Signet.Magic, new GetCFiltersMessage { FilterType = 0, StartHeight = 1, StopHash = stop }));
+
+        var result = Cli.Run("decode", file.Path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("message 'getcfilters' at offset 0: payload 37 bytes, checksum " + result.OutLines[1][^11..], result.OutLines[1]);
+        Assert.Equal("  FilterType = 0, StartHeight = 1, StopHash = " + TestData.TipHash, result.OutLines[2]);
+    }
+
+    [Fact]
+    public void Json_with_txs_lists_each_blocks_transactions()
+    {
+        var result = Cli.Run("decode", "--json", "--txs", TestData.PathOf(TestData.Blocks1To255));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var blocks = json.RootElement.GetProperty("blocks").EnumerateArray().ToArray();
+        Assert.Equal(262, blocks.Sum(b => b.GetProperty("transactions").GetArrayLength()));
+        var block170 = blocks[169].GetProperty("transactions");
+        Assert.Equal(2, block170.GetArrayLength());
+        Assert.True(block170[0].GetProperty("coinbase").GetBoolean());
+        Assert.False(block170[1].GetProperty("coinbase").GetBoolean());
+        Assert.Equal(1, block170[1].GetProperty("inputs").GetInt32());
+        Assert.Equal(2, block170[1].GetProperty("outputs").GetInt32());
+    }
+
+    [Fact]
     public void Unknown_command_is_reported_without_decoding()
     {
         var frame = Frame.ToArray(BitcoinNetwork.Mainnet.Magic, new VerAckMessage());
