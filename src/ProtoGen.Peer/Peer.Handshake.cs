@@ -244,7 +244,8 @@ public sealed partial class Peer
                 case SendHeadersMessage:
                     _remoteWantsHeaders = true;
                     break;
-                case SendCmpctMessage cmpct:
+                case SendCmpctMessage cmpct when cmpct.Version == 2:
+                    // Bitcoin Core only understands compact-block version 2 (segwit) and ignores any other.
                     _remoteCompactBlocks = (cmpct.HighBandwidth, cmpct.Version);
                     break;
                 case FeeFilterMessage fee:
@@ -266,10 +267,10 @@ public sealed partial class Peer
 public sealed record CompactBlockMode(bool HighBandwidth, ulong Version);
 
 /// <summary>Features negotiated with a peer.</summary>
-/// <param name="WtxidRelay">Both sides agreed to announce transactions by wtxid (BIP339).</param>
+/// <param name="WtxidRelay">The remote sent wtxidrelay before verack (BIP339): announce transactions to it by wtxid.</param>
 /// <param name="AddrV2">The remote asked for addrv2 (BIP155).</param>
 /// <param name="SendHeaders">The remote asked for headers announcements (BIP130).</param>
-/// <param name="CompactBlocks">The remote's compact-block mode (BIP152), if it sent sendcmpct.</param>
+/// <param name="CompactBlocks">The remote's compact-block mode (BIP152), if it sent sendcmpct version 2.</param>
 /// <param name="FeeFilter">The remote's fee filter (BIP133), in satoshis per 1000 vbytes.</param>
 /// <param name="Witness">The remote serves witness data (NODE_WITNESS).</param>
 /// <param name="TxReconciliation">The remote offered transaction reconciliation (BIP330).</param>

@@ -73,6 +73,14 @@ public sealed partial class Peer
         return waiter.Task.WaitAsync(cancellationToken);
     }
 
+    private void CancelPing()
+    {
+        lock (_lock)
+        {
+            _pingOutstanding = false;
+        }
+    }
+
     private void FailPingWaiters()
     {
         List<TaskCompletionSource<TimeSpan>>? waiters;

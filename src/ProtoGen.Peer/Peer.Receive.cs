@@ -96,6 +96,15 @@ public sealed partial class Peer
             return true;
         }
 
+        if (header.Command == PongMessage.Command && payload.Length < sizeof(ulong) && IsHandshakeComplete)
+        {
+            // Bitcoin Core: a pong too short for its nonce cancels the ping ("short payload") and keeps the peer.
+            CancelPing();
+            Ignore(header.Command, "short payload");
+            InvokeHook(_config.OnRead, header.Command, frameBytes, null, null);
+            return true;
+        }
+
         HandleFrame(header.Command, payload, frameBytes);
         return true;
     }
