@@ -255,7 +255,18 @@ public sealed partial class Peer
             }
 
             await _input.CompleteAsync().ConfigureAwait(false);
-            await _output.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                // A stream writer completed without an error flushes what is still buffered to the stream, which is
+                // closed (or whose remote stopped reading) by now: that throws, skips the rest of this shutdown and
+                // keeps the pooled buffers. Completing it with an error discards those bytes and returns the buffers.
+                await _output.CompleteAsync(_stream is null ? null : new PeerDisconnectedException(_disconnectReason)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The transport is gone; nothing left to write.
+            }
+
             FailPendingSends();
             FailPingWaiters();
             _shutdown.Dispose();
