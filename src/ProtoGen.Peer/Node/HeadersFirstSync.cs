@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -49,7 +50,9 @@ public sealed class SyncException : Exception
 
 /// <summary>
 /// Headers-first chain sync with one peer, as Bitcoin Core does it: getheaders with our locator until a short headers
-/// message says we caught up (every header must link to the previous one and meet its proof-of-work target), then
+/// message says we caught up, or the pong to a ping sent right after the getheaders arrives first (a remote such as bcoin
+/// that sends nothing rather than an empty headers message); every header must link to the previous one and meet its
+/// proof-of-work target. Then
 /// getdata for the blocks in windows of 16 (Core's <c>MAX_BLOCKS_IN_TRANSIT_PER_PEER</c>), each checked against its
 /// header (hash, parent link) and its merkle root and witness commitment. Use it as (part of) the peer's listener.
 /// </summary>
@@ -83,6 +86,9 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
     /// <inheritdoc/>
     public void OnNotFound(Peer peer, NotFoundMessage message) => _responses.Writer.TryWrite(message);
 
+    /// <inheritdoc/>
+    public void OnPong(Peer peer, PongMessage message) => _responses.Writer.TryWrite(message);
+
     /// <summary>Syncs headers (at most <paramref name="maxHeaders"/> new ones), then, if asked, the blocks of every header.</summary>
     /// <param name="peer">A peer whose listener includes this object.</param>
     /// <param name="maxHeaders">The most headers to fetch (null: until caught up).</param>
@@ -98,8 +104,12 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
         int headersReceived = 0;
         while (maxHeaders is null || headersReceived < maxHeaders)
         {
-            peer.PushGetHeaders(Store.GetLocator(), Hash256.Zero);
-            var headers = await NextAsync<HeadersMessage>(peer, "headers", cancellationToken).ConfigureAwait(false);
+            var headers = await RequestHeadersAsync(peer, cancellationToken).ConfigureAwait(false);
+            if (headers is null)
+            {
+                break; // nothing follows our tip, and the remote said so by answering only the ping
+            }
+
             int accepted = 0;
             foreach (var header in headers.Headers.AsSpan())
             {
@@ -205,7 +215,28 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
         return (blocks, bytes);
     }
 
-    private async Task<T> NextAsync<T>(Peer peer, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends getheaders from our tip, then a ping. Peers answer messages in order, so a pong with that nonce before
+    /// any headers means the remote has nothing after our locator: bcoin then sends no headers message at all (not an
+    /// empty one, as Bitcoin Core does), for example at height 0 or after a batch of exactly 2,000. Returns null then.
+    /// </summary>
+    private async Task<HeadersMessage?> RequestHeadersAsync(Peer peer, CancellationToken cancellationToken)
+    {
+        // Not PushGetHeaders: it skips a request identical to the previous one, and a new sync from the same tip must ask again.
+        var locator = Store.GetLocator();
+        peer.QueueMessage(new GetHeadersMessage { Version = (uint)peer.Config.ProtocolVersion, Locator = new WireArray<Hash256>(locator.ToArray()), HashStop = Hash256.Zero });
+        ulong barrier = 0;
+        if (peer.ProtocolVersion > ProtocolVersions.Bip31)
+        {
+            barrier = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong))) | 1;
+            peer.QueueMessage(new PingMessage { Nonce = barrier });
+        }
+
+        var message = await NextAsync<IMessage>(peer, "headers", cancellationToken, m => m is HeadersMessage || (barrier != 0 && m is PongMessage pong && pong.Nonce == barrier)).ConfigureAwait(false);
+        return message as HeadersMessage;
+    }
+
+    private async Task<T> NextAsync<T>(Peer peer, string what, CancellationToken cancellationToken, Func<T, bool>? match = null)
         where T : IMessage
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -215,7 +246,7 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
             while (true)
             {
                 var message = await _responses.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-                if (message is T wanted)
+                if (message is T wanted && (match is null || match(wanted)))
                 {
                     return wanted;
                 }
