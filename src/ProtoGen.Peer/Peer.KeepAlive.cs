@@ -34,6 +34,8 @@ public sealed partial class Peer
     private DateTimeOffset? _stallHeaders;
     private DateTimeOffset? _stallData;
     private DateTimeOffset? _stallInventory;
+    private long _listRequestsSent;
+    private long _listRequestsBeforePing;
     private bool _listenerBusy;
     private List<TaskCompletionSource<TimeSpan>>? _pingWaiters;
 
@@ -242,6 +244,15 @@ public sealed partial class Peer
                 _pingOutstanding = false;
                 waiters = _pingWaiters;
                 _pingWaiters = null;
+
+                // The remote handles messages in order, so it has dealt with every getheaders and getblocks sent
+                // before this ping. One still unanswered got no answer on purpose: bcoin sends no empty headers
+                // message, and nobody sends an empty inv. That is not a stall, unless more were sent after the ping.
+                if (_listRequestsSent == _listRequestsBeforePing)
+                {
+                    _stallHeaders = null;
+                    _stallInventory = null;
+                }
             }
             else if (pong.Nonce == 0)
             {
@@ -276,17 +287,28 @@ public sealed partial class Peer
                         _pingNonce = ping.Nonce;
                         _pingSentAt = now;
                         _pingSentTimestamp = _time.GetTimestamp();
+                        _listRequestsBeforePing = _listRequestsSent;
                     }
 
                     break;
-                case GetHeadersMessage when _config.StallResponseTimeout > TimeSpan.Zero:
-                    _stallHeaders ??= now + (_config.StallResponseTimeout * PeerDefaults.HeadersStallMultiplier);
+                case GetHeadersMessage:
+                    _listRequestsSent++;
+                    if (_config.StallResponseTimeout > TimeSpan.Zero)
+                    {
+                        _stallHeaders ??= now + (_config.StallResponseTimeout * PeerDefaults.HeadersStallMultiplier);
+                    }
+
                     break;
                 case GetDataMessage when _config.StallResponseTimeout > TimeSpan.Zero:
                     _stallData ??= now + _config.StallResponseTimeout;
                     break;
-                case GetBlocksMessage or MemPoolMessage when _config.StallResponseTimeout > TimeSpan.Zero:
-                    _stallInventory ??= now + _config.StallResponseTimeout;
+                case GetBlocksMessage or MemPoolMessage:
+                    _listRequestsSent++;
+                    if (_config.StallResponseTimeout > TimeSpan.Zero)
+                    {
+                        _stallInventory ??= now + _config.StallResponseTimeout;
+                    }
+
                     break;
             }
         }
