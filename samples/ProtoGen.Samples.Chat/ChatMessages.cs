@@ -1,0 +1,26 @@
+namespace ProtoGen.Samples.Chat;
+
+/// <summary>
+/// The chat message set. The generator fills this class with the set's dispatcher (<c>TryDispatch</c>,
+/// <c>Dispatch</c>, <c>Decode</c>, <c>CreateDispatcher</c>) and catalogue (<c>Messages</c>, <c>FindMessage</c>), and
+/// emits <c>IChatListener&lt;TPeer&gt;</c> and <c>ChatListeners&lt;TPeer&gt;</c> beside it.
+/// </summary>
+[MessageSet("Chat")]
+public static partial class ChatMessages
+{
+    /// <summary>
+    /// The protocol version from which <see cref="ChatPostMessage.SentAt"/> is on the wire. A peer negotiates one
+    /// version for the connection (the lower of the two version messages), and the same version gates fields of the
+    /// Bitcoin set and of this one; 70016 is the newest version ProtoGen speaks (BIP339).
+    /// </summary>
+    public const int TimestampVersion = 70016;
+
+    /// <summary>The longest text of a request, response or post, in UTF-8 bytes.</summary>
+    public const int MaxTextLength = 1024;
+
+    /// <summary>The longest nickname, in UTF-8 bytes.</summary>
+    public const int MaxNickLength = 32;
+
+    /// <summary>The most tags on a post.</summary>
+    public const int MaxTags = 8;
+}

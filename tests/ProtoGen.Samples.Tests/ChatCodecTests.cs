@@ -1,0 +1,94 @@
+using ProtoGen.Peers;
+using ProtoGen.Samples.Chat;
+
+namespace ProtoGen.Samples.Tests;
+
+/// <summary>What the generator gave the sample's own assembly: codecs, catalogue, dispatcher and listener interface.</summary>
+public sealed class ChatCodecTests
+{
+    private static readonly ChatPostMessage Post = new()
+    {
+        Author = new ChatAuthor(0x0102, "ab"),
+        Text = "hi",
+        Tags = new[] { new ChatTag("x") },
+        SentAt = 0x0A0B,
+    };
+
+    [Fact]
+    public void CatalogueListsTheSetOrderedByCommand()
+    {
+        Assert.Equal(["chatpost", "chatreq", "chatresp"], ChatMessages.Messages.Select(m => m.Command));
+        Assert.Equal([typeof(ChatPostMessage), typeof(ChatRequestMessage), typeof(ChatResponseMessage)], ChatMessages.Messages.Select(m => m.MessageType));
+        Assert.Same(ChatRequestMessage.Descriptor, ChatMessages.FindMessage(MessageCommand.Parse("chatreq")));
+        Assert.Null(ChatMessages.FindMessage(MessageCommand.Parse("ping")));
+        Assert.Equal("chatresp", ChatResponseMessage.CommandName);
+    }
+
+    [Fact]
+    public void RequestEncodesToGoldenBytes()
+    {
+        var request = new ChatRequestMessage { RequestId = 7, Text = "hi" };
+        byte[] expected = [7, 0, 0, 0, 0, 0, 0, 0, 2, (byte)'h', (byte)'i'];
+        Assert.Equal(expected, WireSerializer.Encode(request));
+        Assert.Equal(request, WireSerializer.Decode<ChatRequestMessage>(expected));
+    }
+
+    [Fact]
+    public void PostCarriesItsNestedAuthorAndTheGatedTimestampOnlyFromItsVersion()
+    {
+        byte[] common =
+        [
+            0x02, 0x01, 0, 0, 0, 0, 0, 0, 2, (byte)'a', (byte)'b', // author: id, nick
+            2, (byte)'h', (byte)'i',                                  // text
+            1, 1, (byte)'x',                                          // tags: count, then one string
+        ];
+        byte[] timestamp = [0x0B, 0x0A, 0, 0, 0, 0, 0, 0];
+
+        Assert.Equal([.. common, .. timestamp], WireSerializer.Encode(Post, new WireContext(ChatMessages.TimestampVersion)));
+        Assert.Equal(common, WireSerializer.Encode(Post, new WireContext(ChatMessages.TimestampVersion - 1)));
+        Assert.Equal([.. common, .. timestamp], WireSerializer.Encode(Post)); // the default context is "newest"
+
+        Assert.Equal(Post, WireSerializer.Decode<ChatPostMessage>([.. common, .. timestamp], new WireContext(70016)));
+        Assert.Equal(Post with { SentAt = 0 }, WireSerializer.Decode<ChatPostMessage>(common, new WireContext(70015)));
+        Assert.Throws<ProtocolException>(() => WireSerializer.Decode<ChatPostMessage>(common, new WireContext(70016)));
+    }
+
+    [Fact]
+    public void LimitsAreEnforcedBeforeAllocating()
+    {
+        var tooLong = new ChatRequestMessage { RequestId = 1, Text = new string('x', ChatMessages.MaxTextLength + 1) };
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => WireSerializer.Encode(tooLong)).Error);
+
+        // A text length prefix one over the limit is refused from the prefix alone.
+        byte[] hostile = [1, 0, 0, 0, 0, 0, 0, 0, 0xFD, 0x01, 0x04];
+        var error = Assert.Throws<ProtocolException>(() => WireSerializer.Decode<ChatRequestMessage>(hostile));
+        Assert.Equal(ProtocolError.LengthTooLarge, error.Error); // refused for its length, before looking for the bytes
+    }
+
+    [Fact]
+    public void DispatcherDecodesAndCallsTheTypedListener()
+    {
+        var seen = new List<object>();
+        var listener = new ChatListeners<string>
+        {
+            OnChatPost = (peer, message) => seen.Add((peer, message)),
+            OnChatRequest = (peer, message) => seen.Add((peer, message)),
+            OnUnknown = (peer, frame) => seen.Add((peer, frame.Command.ToString(), frame.Payload.Length)),
+        };
+
+        var payload = WireSerializer.Encode(Post);
+        var reader = new WireReader(payload);
+        Assert.True(ChatMessages.TryDispatch("alice", ChatPostMessage.Command, ref reader, listener));
+
+        var ping = new WireReader(new byte[8]);
+        Assert.False(ChatMessages.TryDispatch("bob", MessageCommand.Parse("ping"), ref ping, listener));
+        Assert.False(ChatMessages.Dispatch("bob", MessageCommand.Parse("ping"), ref ping, listener));
+
+        // The object form a peer composes: PeerConfig.MessageSets takes exactly this.
+        IMessageDispatcher<Peer> composed = ChatMessages.CreateDispatcher<Peer>(new ChatEndpoint());
+        Assert.Same(ChatMessages.Messages, composed.Messages);
+        Assert.NotNull(composed.FindMessage(ChatRequestMessage.Command));
+
+        Assert.Equal<object>([("alice", Post), ("bob", "ping", 8)], seen);
+    }
+}
