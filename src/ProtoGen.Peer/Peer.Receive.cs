@@ -113,19 +113,21 @@ public sealed partial class Peer
     {
         var descriptor = BitcoinMessages.FindMessage(command);
         IMessageDispatcher<Peer>? set = null;
+        MessageDescriptor? userDescriptor = null;
         if (descriptor is null)
         {
             foreach (var candidate in _config.MessageSets)
             {
-                if (candidate.FindMessage(command) is not null)
+                if (candidate.FindMessage(command) is { } found)
                 {
                     set = candidate;
+                    userDescriptor = found;
                     break;
                 }
             }
         }
 
-        if (!Admit(command, descriptor, set is not null))
+        if (!Admit(command, descriptor ?? userDescriptor, set is not null))
         {
             InvokeHook(_config.OnRead, command, frameBytes, null, null);
             return;
@@ -267,7 +269,7 @@ public sealed partial class Peer
             return false;
         }
 
-        if (userSet || descriptor is null)
+        if (descriptor is null)
         {
             return true;
         }
@@ -276,6 +278,11 @@ public sealed partial class Peer
         {
             Ignore(command, $"needs protocol version {descriptor.MinProtocolVersion}, negotiated {negotiated}");
             return false;
+        }
+
+        if (userSet)
+        {
+            return true;
         }
 
         if ((_config.Services & ServiceFlags.Bloom) == 0)

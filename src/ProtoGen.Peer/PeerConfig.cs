@@ -179,6 +179,25 @@ public sealed record PeerConfig
             throw new ArgumentException("queue and cache capacities must be positive");
         }
 
+        // A command may belong to one message set only: the Bitcoin set is asked first, so a user command that
+        // reuses a Bitcoin one (or another user set's) would be silently unreachable.
+        var commands = new HashSet<MessageCommand>();
+        foreach (var known in BitcoinMessages.Messages)
+        {
+            commands.Add(known.CommandBytes);
+        }
+
+        foreach (var set in MessageSets)
+        {
+            foreach (var message in set.Messages)
+            {
+                if (!commands.Add(message.CommandBytes))
+                {
+                    throw new ArgumentException($"the command '{message.Command}' of {message.MessageType.Name} is already used by the Bitcoin set or another message set", nameof(MessageSets));
+                }
+            }
+        }
+
         if (ProtocolVersion < MinProtocolVersion)
         {
             throw new ArgumentException("ProtocolVersion is below MinProtocolVersion");
