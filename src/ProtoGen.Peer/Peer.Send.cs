@@ -230,13 +230,21 @@ public sealed partial class Peer
             InvokeHook(_config.OnWrite, message.Command, total, message, null);
             return total;
         }
-        catch (ProtocolException e)
+        catch (Exception e) when (e is ProtocolException or InvalidOperationException)
         {
-            // The application asked to send something unencodable: fail that send, keep the peer.
+            // The application asked to send something unencodable (over a limit, or an encoder that writes more or
+            // less than its size function measured: Frame.Write refuses it before anything is advanced): fail that
+            // send, keep the peer; the stream is still in sync.
             PeerLog.SendFailed(_logger, Id, message.Command.ToString(), e.Message);
             item.Sent?.TrySetException(e);
             InvokeHook(_config.OnWrite, message.Command, 0, message, e);
             return -1;
+        }
+        catch (Exception e)
+        {
+            // Anything else ends the peer (the writer loop reports it); this send's signal must not be left pending.
+            item.Sent?.TrySetException(e);
+            throw;
         }
     }
 
