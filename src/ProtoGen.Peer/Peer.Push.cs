@@ -81,6 +81,8 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
+        Hash256 previousBegin;
+        Hash256 previousStop;
         lock (_lock)
         {
             if (begin == _lastGetBlocksBegin && stopHash == _lastGetBlocksStop && !(begin.IsZero && stopHash.IsZero))
@@ -88,11 +90,26 @@ public sealed partial class Peer
                 return false;
             }
 
+            (previousBegin, previousStop) = (_lastGetBlocksBegin, _lastGetBlocksStop);
             _lastGetBlocksBegin = begin;
             _lastGetBlocksStop = stopHash;
         }
 
-        return QueueMessage(new GetBlocksMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash });
+        if (QueueMessage(new GetBlocksMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash }))
+        {
+            return true;
+        }
+
+        // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
+        lock (_lock)
+        {
+            if (_lastGetBlocksBegin == begin && _lastGetBlocksStop == stopHash)
+            {
+                (_lastGetBlocksBegin, _lastGetBlocksStop) = (previousBegin, previousStop);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -106,6 +123,8 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
+        Hash256 previousBegin;
+        Hash256 previousStop;
         lock (_lock)
         {
             if (begin == _lastGetHeadersBegin && stopHash == _lastGetHeadersStop && !(begin.IsZero && stopHash.IsZero))
@@ -113,11 +132,26 @@ public sealed partial class Peer
                 return false;
             }
 
+            (previousBegin, previousStop) = (_lastGetHeadersBegin, _lastGetHeadersStop);
             _lastGetHeadersBegin = begin;
             _lastGetHeadersStop = stopHash;
         }
 
-        return QueueMessage(new GetHeadersMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash });
+        if (QueueMessage(new GetHeadersMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash }))
+        {
+            return true;
+        }
+
+        // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
+        lock (_lock)
+        {
+            if (_lastGetHeadersBegin == begin && _lastGetHeadersStop == stopHash)
+            {
+                (_lastGetHeadersBegin, _lastGetHeadersStop) = (previousBegin, previousStop);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
