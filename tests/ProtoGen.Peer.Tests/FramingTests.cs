@@ -66,6 +66,27 @@ public class FramingTests
         Assert.Equal(new byte[] { 1, 0, 0, 0 }, frame.Payload);
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(2)]
+    public async Task A_message_whose_size_disagrees_with_its_encoding_never_reaches_the_wire(int claimedSize)
+    {
+        var (time, scheduler) = TestConfig.FakeClock();
+        await using var remote = new PipeRemote(TestConfig.Create(time: time, scheduler: scheduler));
+        await remote.HandshakeAsync();
+
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.True(remote.Peer.QueueMessage(new MismeasuredMessage(claimedSize), sent));
+        Assert.True(remote.Peer.QueueMessage(new PingMessage { Nonce = 4 }));
+
+        // The bad send fails on its own; the stream stays in sync (the next frame parses) and the peer stays up.
+        await Assert.ThrowsAnyAsync<Exception>(() => sent.Task.WaitAsync(PeerPair.Timeout));
+        var (ping, before) = await remote.ReceiveUntilAsync("ping");
+        Assert.Equal(4UL, ping.Decode<PingMessage>().Nonce);
+        Assert.DoesNotContain(before, f => f.Command == "pg1bad");
+        Assert.True(remote.Peer.IsConnected);
+    }
+
     [Fact]
     public async Task A_frame_with_the_wrong_magic_disconnects_as_a_protocol_violation()
     {
@@ -238,6 +259,16 @@ public class FramingTests
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), length);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), checksum);
         return header;
+    }
+
+    /// <summary>A message that writes 4 bytes whatever size it claims (an application bug).</summary>
+    private sealed class MismeasuredMessage(int claimedSize) : IMessage
+    {
+        public MessageCommand Command { get; } = MessageCommand.Parse("pg1bad");
+
+        public int GetEncodedSize(WireContext context) => claimedSize;
+
+        public void WriteTo(ref WireWriter writer) => writer.WriteInt32(0x0bad);
     }
 
     /// <summary>A message whose every encoding is different (a counter): shows how often the peer encodes it.</summary>

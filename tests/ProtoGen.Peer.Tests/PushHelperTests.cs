@@ -131,6 +131,33 @@ public class PushHelperTests
         Assert.Equal([H(4), H(3)], requests[3].Item2);
     }
 
+    [Theory]
+    [InlineData("getblocks")]
+    [InlineData("getheaders")]
+    public async Task A_request_refused_by_a_full_queue_is_not_remembered_as_sent(string command)
+    {
+        var tiny = new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512, useSynchronizationContext: false);
+        var (time, scheduler) = TestConfig.FakeClock();
+        await using var remote = new PipeRemote(TestConfig.Create(time: time, scheduler: scheduler) with { SendQueueCapacity = 1 }, peerOutput: tiny);
+        await remote.HandshakeAsync();
+        Func<IReadOnlyList<Hash256>, Hash256, bool> push = command == "getblocks" ? remote.Peer.PushGetBlocks : remote.Peer.PushGetHeaders;
+
+        // Back the writer up and fill the one-slot queue.
+        Assert.True(remote.Peer.QueueMessage(new InvMessage { Inventory = Enumerable.Range(0, 1000).Select(i => new InventoryVector(InventoryType.Tx, H(i))).ToArray() }));
+        await remote.WaitForUnreadAsync(30_000);
+        Assert.True(remote.Peer.QueueMessage(new GetAddrMessage()));
+        Assert.False(remote.Peer.QueueMessage(new GetAddrMessage()));
+
+        Assert.False(push([H(1)], H(2)));
+
+        // The remote reads again: the same request must now go out, since the refused one never did.
+        await remote.ReceiveUntilAsync("getaddr");
+        await Poll.UntilAsync(() => remote.Peer.QueuedMessageCount == 0, "the queue drained");
+        Assert.True(push([H(1)], H(2)));
+        var (frame, _) = await remote.ReceiveUntilAsync(command);
+        Assert.Equal(H(2), command == "getblocks" ? frame.Decode<GetBlocksMessage>().HashStop : frame.Decode<GetHeadersMessage>().HashStop);
+    }
+
     [Fact]
     public async Task PushReject_is_skipped_below_protocol_70002()
     {

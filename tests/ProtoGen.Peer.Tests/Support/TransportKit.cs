@@ -102,6 +102,28 @@ internal sealed class PipeRemote : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits, consuming nothing, until at least <paramref name="bytes"/> unread bytes sit in the peer's output. With a
+    /// pause threshold below that, the peer's writer is then blocked in its flush: it takes nothing more from its queue
+    /// until the remote reads.
+    /// </summary>
+    public async Task WaitForUnreadAsync(int bytes)
+    {
+        using var cts = new CancellationTokenSource(PeerPair.Timeout);
+        var reader = _fromPeer.Reader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cts.Token);
+            if (result.Buffer.Length >= bytes)
+            {
+                reader.AdvanceTo(result.Buffer.Start);
+                return;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
     /// <summary>Reads frames until one satisfies <paramref name="match"/>; returns it and the frames before it.</summary>
     public async Task<(WireFrame Frame, List<WireFrame> Before)> ReceiveUntilAsync(Func<WireFrame, bool> match)
     {
