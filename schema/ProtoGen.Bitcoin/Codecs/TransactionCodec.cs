@@ -38,12 +38,9 @@ public static class TransactionCodec
             outputs = ReadOutputs(ref reader);
         }
 
-        int witnessStart = 0;
-        int witnessEnd = 0;
         if ((flags & 1) != 0)
         {
             flags ^= 1;
-            witnessStart = reader.Position - start;
             bool any = false;
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -59,8 +56,6 @@ public static class TransactionCodec
             {
                 throw new ProtocolException(ProtocolError.InvalidValue, "superfluous witness record");
             }
-
-            witnessEnd = reader.Position - start;
         }
 
         if (flags != 0)
@@ -79,7 +74,7 @@ public static class TransactionCodec
 
         if (reader.RetainsSlices)
         {
-            transaction.SetRaw(reader.SliceFrom(start), witnessStart, witnessEnd);
+            transaction.SetRaw(reader.SliceFrom(start));
         }
 
         return transaction;
@@ -189,23 +184,25 @@ public static class TransactionCodec
     {
         ArgumentNullException.ThrowIfNull(value);
         int raw = value.RawSize(context);
-        if (raw >= 0)
-        {
-            return raw;
-        }
+        return raw >= 0 ? raw : GetFieldsSize(value, context.AllowWitness && value.HasWitness);
+    }
 
-        bool witness = context.AllowWitness && value.HasWitness;
+    /// <summary>The size of the encoding of the fields (never of remembered raw bytes), with or without the witness section.</summary>
+    /// <param name="value">The transaction.</param>
+    /// <param name="witness">Whether to count marker, flag and witness stacks.</param>
+    internal static int GetFieldsSize(Transaction value, bool witness)
+    {
         int size = 8 + (witness ? 2 : 0);
         size += CompactSize.GetEncodedSize((ulong)value.Inputs.Count);
         foreach (ref readonly var input in value.Inputs.AsSpan())
         {
-            size += TxIn.GetEncodedSize(input, context);
+            size += TxIn.GetEncodedSize(input, WireContext.Default);
         }
 
         size += CompactSize.GetEncodedSize((ulong)value.Outputs.Count);
         foreach (ref readonly var output in value.Outputs.AsSpan())
         {
-            size += TxOut.GetEncodedSize(output, context);
+            size += TxOut.GetEncodedSize(output, WireContext.Default);
         }
 
         if (witness)

