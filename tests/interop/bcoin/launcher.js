@@ -10,6 +10,13 @@
  * Usage:
  *   node launcher.js [--p2p-port N] [--rpc-port N] [--api-key KEY]
  *                    [--log-level LEVEL] [--connect HOST:PORT[,HOST:PORT]]
+ *                    [--exit-on-stdin-close]
+ *
+ * --exit-on-stdin-close: close the node and exit 0 when stdin reaches end of
+ * file. A parent that starts the launcher with a pipe on stdin (the C# test
+ * fixture does) can stop it by closing the pipe, and the node also goes away
+ * when the parent dies, even by SIGKILL, because the kernel closes the pipe.
+ * Do not use it with stdin from /dev/null (bcoin.sh): it would exit at once.
  *
  * Environment (used when the matching flag is absent):
  *   BCOIN_P2P_PORT   P2P listen port             (default 28444)
@@ -42,6 +49,9 @@ const HOST = '127.0.0.1';
 // spend it; see docs/interop.md). `generatetoaddress` accepts any address.
 const DEFAULT_COINBASE = 'Gdj5bzLLUhMjQFe3WiukAMfxBTHTuWgw7f';
 
+// Options that take no value.
+const FLAGS = ['exit-on-stdin-close'];
+
 function parseArgs(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i++) {
@@ -50,7 +60,11 @@ function parseArgs(argv) {
     if (!m)
       fail(`unexpected argument: ${arg}`);
     let value = m[2];
-    if (value === undefined) {
+    if (FLAGS.includes(m[1])) {
+      if (value !== undefined)
+        fail(`--${m[1]} takes no value`);
+      value = true;
+    } else if (value === undefined) {
       if (i + 1 >= argv.length)
         fail(`missing value for --${m[1]}`);
       value = argv[++i];
@@ -87,7 +101,7 @@ const pick = (flag, envName, dflt) =>
   args[flag] !== undefined ? args[flag]
     : env[envName] !== undefined ? env[envName] : dflt;
 
-const known = ['p2p-port', 'rpc-port', 'api-key', 'log-level', 'connect'];
+const known = ['p2p-port', 'rpc-port', 'api-key', 'log-level', 'connect', 'exit-on-stdin-close'];
 for (const k of Object.keys(args)) {
   if (!known.includes(k))
     fail(`unknown option --${k} (known: ${known.map(x => '--' + x).join(' ')})`);
@@ -226,6 +240,15 @@ async function shutdown(signal) {
 
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
+
+// A lifeline: the parent holds our stdin open; end of file means it closed
+// the pipe on purpose or died. Incoming data is read and discarded.
+if (args['exit-on-stdin-close']) {
+  process.stdin.on('data', () => {});
+  process.stdin.on('end', () => shutdown('stdin closed'));
+  process.stdin.on('error', () => shutdown('stdin error'));
+  process.stdin.resume();
+}
 
 (async () => {
   await node.open();
