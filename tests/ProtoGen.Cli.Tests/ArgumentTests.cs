@@ -32,6 +32,10 @@ public class ArgumentTests
         Assert.Contains("Usage: protogen [COMMAND]", result.Out, StringComparison.Ordinal);
         Assert.Contains("  decode    ", result.Out, StringComparison.Ordinal);
         Assert.Contains("  messages  ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("  demo      ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("  listen    ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("  connect   ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--log-level", result.Out, StringComparison.Ordinal);
         Assert.Contains("2 bad arguments", result.Out, StringComparison.Ordinal);
     }
 

@@ -4,9 +4,21 @@ namespace ProtoGen.Cli.Tests;
 public class ChildProcessTests
 {
     [Fact]
-    public void Default_job_prints_255_blocks_and_the_total()
+    public void Default_job_syncs_the_shipped_blocks_over_loopback_and_exits_0()
     {
         var result = ChildProcess.Run(null);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(string.Empty, result.Error);
+        Assert.Contains("blocks     255/255 (100%), 56,691 bytes", result.OutLines);
+        Assert.Contains($"tip        {TestData.TipHash} (height 255)", result.OutLines);
+        Assert.StartsWith("demo ok: 255 blocks synced and verified over loopback in ", result.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_without_a_file_prints_255_blocks_and_the_total()
+    {
+        var result = ChildProcess.Run(null, "decode");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Error);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace ProtoGen.Cli.CommandLine;
 
@@ -102,11 +103,14 @@ internal static class ArgumentParser
 
     private static OptionSpec? FindLong(Command command, string name)
     {
-        foreach (var option in command.Options)
+        foreach (var options in (ReadOnlySpan<IReadOnlyList<OptionSpec>>)[command.Options, Command.CommonOptions])
         {
-            if (string.Equals(option.Name, name, StringComparison.Ordinal))
+            foreach (var option in options)
             {
-                return option;
+                if (string.Equals(option.Name, name, StringComparison.Ordinal))
+                {
+                    return option;
+                }
             }
         }
 
@@ -115,11 +119,14 @@ internal static class ArgumentParser
 
     private static OptionSpec? FindShort(Command command, char name)
     {
-        foreach (var option in command.Options)
+        foreach (var options in (ReadOnlySpan<IReadOnlyList<OptionSpec>>)[command.Options, Command.CommonOptions])
         {
-            if (option.ShortName == name)
+            foreach (var option in options)
             {
-                return option;
+                if (option.ShortName == name)
+                {
+                    return option;
+                }
             }
         }
 

@@ -24,8 +24,14 @@ internal abstract class Command
     /// <summary>Further paragraphs of help text, or empty.</summary>
     public virtual string Details => string.Empty;
 
-    /// <summary>The options, excluding <c>--help</c> (always accepted).</summary>
+    /// <summary>The options, excluding <c>--help</c> and <see cref="CommonOptions"/> (always accepted).</summary>
     public virtual IReadOnlyList<OptionSpec> Options => [];
+
+    /// <summary>The options every command accepts besides <c>--help</c>: <c>--log-level</c>.</summary>
+    public static IReadOnlyList<OptionSpec> CommonOptions { get; } =
+    [
+        OptionSpec.Value("log-level", "LEVEL", "log to standard error: error (default), warning, info, debug (every message), trace (hexdumps)"),
+    ];
 
     /// <summary>Runs the command.</summary>
     /// <param name="arguments">The parsed arguments.</param>

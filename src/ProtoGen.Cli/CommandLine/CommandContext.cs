@@ -1,9 +1,14 @@
 using System;
 using System.IO;
+using System.Threading;
 
 namespace ProtoGen.Cli.CommandLine;
 
-/// <summary>What a command may touch of its process: standard output, standard error and standard input.</summary>
+/// <summary>
+/// What a command may touch of its process: standard output, standard error, standard input, whether standard output
+/// is an interactive terminal, and how it is asked to stop (a cancellation token, and for the real process SIGINT and
+/// SIGTERM).
+/// </summary>
 internal sealed class CommandContext
 {
     private readonly Func<Stream> _openStandardInput;
@@ -12,7 +17,10 @@ internal sealed class CommandContext
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
     /// <param name="openStandardInput">Opens standard input (called at most once per command, only when it reads "-").</param>
-    public CommandContext(TextWriter output, TextWriter error, Func<Stream> openStandardInput)
+    /// <param name="isInteractive">Whether standard output is an interactive terminal (progress bars instead of progress lines).</param>
+    /// <param name="cancellation">Asks long-running commands (<c>listen</c>, <c>connect</c>, the demo) to stop.</param>
+    /// <param name="handlesSignals">Whether long-running commands should also stop on SIGINT (Ctrl-C) and SIGTERM.</param>
+    public CommandContext(TextWriter output, TextWriter error, Func<Stream> openStandardInput, bool isInteractive = false, CancellationToken cancellation = default, bool handlesSignals = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -20,6 +28,9 @@ internal sealed class CommandContext
         Out = output;
         Error = error;
         _openStandardInput = openStandardInput;
+        IsInteractive = isInteractive;
+        Cancellation = cancellation;
+        HandlesSignals = handlesSignals;
     }
 
     /// <summary>Standard output: the command's results.</summary>
@@ -28,9 +39,19 @@ internal sealed class CommandContext
     /// <summary>Standard error: diagnostics only.</summary>
     public TextWriter Error { get; }
 
+    /// <summary>Whether standard output is an interactive terminal.</summary>
+    public bool IsInteractive { get; }
+
+    /// <summary>Asks long-running commands to stop (as SIGTERM would).</summary>
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>Whether long-running commands stop on SIGINT and SIGTERM (the real process only).</summary>
+    public bool HandlesSignals { get; }
+
     /// <summary>Opens standard input.</summary>
     public Stream OpenStandardInput() => _openStandardInput();
 
     /// <summary>The context of the real process (the console).</summary>
-    public static CommandContext ForConsole() => new(Console.Out, Console.Error, Console.OpenStandardInput);
+    public static CommandContext ForConsole() =>
+        new(Console.Out, Console.Error, Console.OpenStandardInput, isInteractive: !Console.IsOutputRedirected, handlesSignals: true);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using ProtoGen.Cli.Commands;
+using ProtoGen.Cli.Logging;
 
 namespace ProtoGen.Cli.CommandLine;
 
@@ -11,7 +12,7 @@ namespace ProtoGen.Cli.CommandLine;
 internal static class CommandLineApp
 {
     /// <summary>The commands listed in help and reachable by name.</summary>
-    public static Command[] Commands => [new DecodeCommand(), new MessagesCommand()];
+    public static Command[] Commands => [new DemoCommand(), new ListenCommand(), new ConnectCommand(), new DecodeCommand(), new MessagesCommand()];
 
     /// <summary>Runs <c>protogen</c> with <paramref name="args"/>.</summary>
     /// <param name="args">The process arguments.</param>
@@ -27,7 +28,8 @@ internal static class CommandLineApp
             var commands = Commands;
             if (args.Length == 0)
             {
-                return new DefaultCommand().Execute(ParsedArguments.Empty, context);
+                // The README's first command: the sync demo.
+                return new DemoCommand().Execute(ParsedArguments.Empty, context);
             }
 
             string first = args[0];
@@ -53,15 +55,18 @@ internal static class CommandLineApp
                     return ExitCodes.Success;
             }
 
-            var command = Find(commands, first)
-                ?? throw CliException.Usage(first.StartsWith('-') ? $"unknown option '{ArgumentParser.Shorten(first)}'" : $"unknown command '{ArgumentParser.Shorten(first)}'");
+            // Options without a command are the demo's ('protogen --log-level debug').
+            bool optionsOnly = first.Length > 1 && first[0] == '-';
+            var command = optionsOnly ? new DemoCommand() : Find(commands, first) ?? throw CliException.Usage($"unknown command '{ArgumentParser.Shorten(first)}'");
             commandName = command.Name;
-            var parsed = ArgumentParser.Parse(command, args.AsSpan(1));
+            var parsed = ArgumentParser.Parse(command, args.AsSpan(optionsOnly ? 0 : 1));
             if (parsed.HelpRequested)
             {
                 HelpWriter.WriteCommand(context.Out, command);
                 return ExitCodes.Success;
             }
+
+            parsed.LogLevel = CliLoggerProvider.ParseLevel(command.Name, parsed.Value("log-level"));
 
             return command.Execute(parsed, context);
         }

@@ -18,9 +18,18 @@ internal static class ExitCodes
     /// <summary>The input is empty, malformed or truncated.</summary>
     public const int MalformedInput = 4;
 
-    /// <summary>Reserved for network commands: the remote host cannot be reached.</summary>
+    /// <summary>
+    /// The remote host cannot be reached or does not answer: name not resolved, connection refused or unreachable, the
+    /// handshake failed or timed out, a sync request timed out, the peer disconnected.
+    /// </summary>
     public const int Unreachable = 5;
 
-    /// <summary>Reserved for network commands: the local port is already in use.</summary>
+    /// <summary>Cannot listen: the local port is already in use (or the address is not local, or not allowed).</summary>
     public const int PortBusy = 6;
+
+    /// <summary>The remote's chain failed verification (a header or block with a bad link, proof of work, merkle root, ...).</summary>
+    public const int InvalidChain = 7;
+
+    /// <summary>A command that does not run until stopped (<c>connect</c>, the demo) was interrupted by SIGINT or SIGTERM (128 + 2).</summary>
+    public const int Interrupted = 130;
 }

@@ -10,7 +10,8 @@ internal static class HelpWriter
     /// <summary>The exit-code table shown at the end of the main help.</summary>
     public const string ExitCodeHelp =
         "Exit codes: 0 success, 1 failure, 2 bad arguments, 3 file not found or unreadable,\n" +
-        "            4 malformed or truncated input, 5 host unreachable, 6 port busy.";
+        "            4 malformed or truncated input, 5 host unreachable or not answering (refused, timed out),\n" +
+        "            6 cannot listen (port busy), 7 the remote's chain failed verification, 130 interrupted.";
 
     /// <summary>Writes the main help: usage, commands, global options, exit codes.</summary>
     /// <param name="output">The destination.</param>
@@ -23,8 +24,9 @@ internal static class HelpWriter
         output.WriteLine();
         output.WriteLine("Usage: protogen [COMMAND] [OPTIONS] [ARGUMENTS]");
         output.WriteLine();
-        output.WriteLine("With no command, protogen decodes the mainnet blocks 1-255 shipped inside the binary");
-        output.WriteLine("(the same as 'protogen decode') and prints a one-line total.");
+        output.WriteLine("With no command, protogen runs the demo: a node on 127.0.0.1 serving the mainnet blocks 1-255");
+        output.WriteLine("shipped inside the binary, and a second peer syncing them from it headers-first over loopback");
+        output.WriteLine("TCP, checking every block; then a summary (the same as 'protogen demo').");
         output.WriteLine();
         output.WriteLine("Commands:");
         int width = 0;
@@ -42,6 +44,8 @@ internal static class HelpWriter
         output.WriteLine("Options:");
         output.WriteLine("  -h, --help     show help; 'protogen COMMAND --help' shows a command's help");
         output.WriteLine("  --version      show the version");
+        output.WriteLine("  --log-level L  log to standard error (every command): error (default), warning, info,");
+        output.WriteLine("                 debug (every message), trace (hexdumps)");
         output.WriteLine();
         output.WriteLine(ExitCodeHelp);
     }
@@ -64,7 +68,7 @@ internal static class HelpWriter
         }
 
         var lines = new List<(string Syntax, string Description)>();
-        foreach (var option in command.Options)
+        foreach (var option in (IEnumerable<OptionSpec>)[.. command.Options, .. Command.CommonOptions])
         {
             string syntax = (option.ShortName is { } s ? $"-{s}, " : "    ") + "--" + option.Name + (option.TakesValue ? " " + option.ValueName : string.Empty);
             lines.Add((syntax, option.Description));

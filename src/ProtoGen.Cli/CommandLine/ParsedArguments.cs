@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.Extensions.Logging;
+using ProtoGen.Cli.Logging;
 
 namespace ProtoGen.Cli.CommandLine;
 
@@ -11,6 +13,9 @@ internal sealed class ParsedArguments
 
     /// <summary>No arguments at all.</summary>
     public static ParsedArguments Empty => new();
+
+    /// <summary>The <c>--log-level</c> chosen (validated by <see cref="CommandLineApp"/>; errors only by default).</summary>
+    public LogLevel LogLevel { get; internal set; } = CliLoggerProvider.DefaultLevel;
 
     /// <summary>Whether <c>-h</c> or <c>--help</c> was given.</summary>
     public bool HelpRequested { get; internal set; }

@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using ProtoGen.Bitcoin;
+using ProtoGen.Cli.CommandLine;
+using ProtoGen.Cli.Logging;
+using ProtoGen.Cli.Networking;
+using ProtoGen.Peers;
+using ProtoGen.Peers.Node;
+
+namespace ProtoGen.Cli.Commands;
+
+/// <summary>
+/// <c>protogen listen</c>: a long-running node that accepts inbound peers, answers the handshake and pings, serves
+/// getheaders, getblocks and getdata from the chain it holds, logs a line per peer connect and disconnect, and stops
+/// cleanly on SIGINT (Ctrl-C) or SIGTERM.
+/// </summary>
+internal sealed class ListenCommand : Command
+{
+    private static readonly OptionSpec[] s_options =
+    [
+        NetworkOption.Spec("the network: " + NetworkOption.Names + " (default mainnet)"),
+        OptionSpec.Value("bind", "ADDRESS", "the local address to listen on (default 127.0.0.1)", 'b'),
+        OptionSpec.Value("port", "N", "the port (default: the network's, 8333 on mainnet; 0: any free port)", 'p'),
+        OptionSpec.Value("blocks", "FILE", "serve the blocks of this blk file, which must chain from the network's genesis"),
+    ];
+
+    /// <inheritdoc/>
+    public override string Name => "listen";
+
+    /// <inheritdoc/>
+    public override string Summary => "Run a node that accepts peers and serves its chain until Ctrl-C or SIGTERM";
+
+    /// <inheritdoc/>
+    public override string Details =>
+        "Accepts inbound peers, answers the version handshake and pings, and serves getheaders, getblocks\n" +
+        "and getdata from the chain it holds: the mainnet blocks 1-255 shipped inside the binary on mainnet,\n" +
+        "genesis alone on the other networks, or the blocks of --blocks FILE (a blk file in Bitcoin Core's\n" +
+        "blk*.dat format, in chain order, checked to chain from the network's genesis). Prints its listening\n" +
+        "address, then one line per peer connect (after the handshake: user agent, version, services, height)\n" +
+        "and disconnect (messages and bytes each way, ping, reason). SIGINT (Ctrl-C) or SIGTERM disconnects\n" +
+        "every peer and exits 0; a second signal ends the process at once.";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<OptionSpec> Options => s_options;
+
+    /// <inheritdoc/>
+    public override int Execute(ParsedArguments arguments, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(context);
+        var network = NetworkOption.Parse(Name, arguments.Value("network"), BitcoinNetwork.Mainnet);
+        var bind = HostPort.ParseBindAddress(Name, arguments.Value("bind") ?? "127.0.0.1");
+        int port = arguments.Value("port") is { } portText ? OptionValues.ParseInt(Name, "port", portText, 0, 65535) : network.DefaultPort;
+        var store = arguments.Value("blocks") is { } path ? ChainLoader.FromFile(Name, path, network) : ChainLoader.Default(network);
+
+        using var stop = StopSignal.Watch(context);
+        using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, stop).GetAwaiter().GetResult();
+    }
+
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, StopSignal stop)
+    {
+        var config = new PeerConfig
+        {
+            UserAgentName = "protogen",
+            UserAgentVersion = CliVersion.Version,
+            Network = network,
+            Listener = new ChainServer(store),
+            StartHeight = () => store.Height,
+            Logger = logs.CreateLogger("peer"),
+
+            // Version nonces of this command only: another command run in the same process (the tests run listen and
+            // connect side by side) must not look like a connection to ourselves.
+            NonceCache = new NonceCache(),
+        };
+
+        var connectLines = new ConcurrentDictionary<long, Task>();
+        int accepted = 0;
+        await using var server = new PeerServer(config, bind);
+        server.PeerAccepted += peer =>
+        {
+            Interlocked.Increment(ref accepted);
+            connectLines[peer.Id] = LogConnectAsync(output, peer, stop.Token);
+        };
+        server.PeerStopped += (peer, reason) =>
+        {
+            if (connectLines.TryRemove(peer.Id, out var connectLine))
+            {
+                // The connect line (if the handshake completed) comes first.
+                connectLine.Wait(PeerSession.StopTimeout);
+            }
+
+            Write(output, PeerFormat.Invariant($"disconnect peer {peer.Id} {PeerFormat.Address(peer.RemoteEndPoint)}: {PeerFormat.Traffic(peer.GetStats(), DateTimeOffset.UtcNow)}, reason {NetworkFailures.Describe(reason)}"));
+        };
+
+        try
+        {
+            server.Start();
+        }
+        catch (SocketException e)
+        {
+            throw NetworkFailures.Listen(Name, FormatEndPoint(bind), e);
+        }
+
+        Write(output, PeerFormat.Invariant($"listening on {FormatEndPoint(server.LocalEndPoint)} ({network.Name}, height {store.Height}, tip {store.TipHash}); Ctrl-C or SIGTERM stops"));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop.
+        }
+
+        int running = server.Peers.Count;
+        Write(output, PeerFormat.Invariant($"stopping ({stop.Reason}): disconnecting {running} peer{(running == 1 ? string.Empty : "s")}"));
+        await server.StopAsync().ConfigureAwait(false);
+        int served = Volatile.Read(ref accepted);
+        Write(output, PeerFormat.Invariant($"stopped: {served} peer{(served == 1 ? string.Empty : "s")} served"));
+        return ExitCodes.Success;
+    }
+
+    private static async Task LogConnectAsync(TextWriter output, Peer peer, CancellationToken stop)
+    {
+        try
+        {
+            await peer.HandshakeCompleted.ConfigureAwait(false);
+        }
+        catch (PeerDisconnectedException)
+        {
+            return; // the disconnect line says why
+        }
+
+        var remote = peer.RemoteVersion!;
+        Write(output, PeerFormat.Invariant($"connect    peer {peer.Id} {PeerFormat.Address(peer.RemoteEndPoint)}: agent {PeerFormat.Quote(remote.UserAgent)}, version {remote.Version}, services {PeerFormat.Services(remote.Services)}, start height {remote.StartHeight ?? 0}"));
+        _ = PingAsync(peer, stop);
+    }
+
+    private static async Task PingAsync(Peer peer, CancellationToken stop)
+    {
+        // A round trip for the disconnect line, even if the peer leaves before the core's own first ping.
+        try
+        {
+            await peer.PingAsync(stop).WaitAsync(TimeSpan.FromSeconds(30), stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or PeerDisconnectedException or OperationCanceledException or TimeoutException)
+        {
+            // No round trip to show.
+        }
+    }
+
+    private static void Write(TextWriter output, string line)
+    {
+        output.WriteLine(DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " " + line);
+        output.Flush();
+    }
+
+    private static string FormatEndPoint(IPEndPoint endPoint) => endPoint.AddressFamily == AddressFamily.InterNetworkV6
+        ? PeerFormat.Invariant($"[{endPoint.Address}]:{endPoint.Port}")
+        : PeerFormat.Invariant($"{endPoint.Address}:{endPoint.Port}");
+}

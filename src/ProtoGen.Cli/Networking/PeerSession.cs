@@ -1,0 +1,164 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using ProtoGen.Cli.CommandLine;
+using ProtoGen.Peers;
+using ProtoGen.Peers.Node;
+
+namespace ProtoGen.Cli.Networking;
+
+/// <summary>
+/// The steps of an outbound session shared by <c>connect</c> and the demo: connect and handshake, sync, ping, disconnect,
+/// each bounded in time and turned into the house's errors (<see cref="NetworkFailures"/>). A stop request (SIGINT,
+/// SIGTERM) surfaces as <see cref="OperationCanceledException"/> on <c>stop</c>.
+/// </summary>
+internal static class PeerSession
+{
+    /// <summary>How long a peer may take to stop after we disconnect it.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connects over TCP and waits for the version handshake.</summary>
+    /// <param name="command">The command, for errors.</param>
+    /// <param name="config">The peer's configuration.</param>
+    /// <param name="target">The remote.</param>
+    /// <param name="timeout">The time allowed for the connection and, again, for the handshake.</param>
+    /// <param name="stop">The command's stop request.</param>
+    /// <exception cref="CliException">Unreachable, refused, timed out or handshake failed (exit code 5).</exception>
+    public static async Task<Peer> ConnectAsync(string command, PeerConfig config, HostPort target, TimeSpan timeout, CancellationToken stop)
+    {
+        Peer peer;
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            connecting.CancelAfter(timeout);
+            try
+            {
+                peer = await Peer.ConnectAsync(config, target.Host, target.Port, connecting.Token).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                throw NetworkFailures.Connect(command, target.ToString(), e);
+            }
+            catch (OperationCanceledException e) when (!stop.IsCancellationRequested)
+            {
+                throw new CliException(ExitCodes.Unreachable, PeerFormat.Invariant($"{command}: cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s"), e);
+            }
+        }
+
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        handshake.CancelAfter(timeout);
+        try
+        {
+            await peer.WaitForHandshakeAsync(handshake.Token).ConfigureAwait(false);
+            return peer;
+        }
+        catch (PeerDisconnectedException)
+        {
+            await StopAsync(peer).ConfigureAwait(false);
+            throw NetworkFailures.Handshake(command, target.ToString(), peer, null);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            var error = NetworkFailures.Handshake(command, target.ToString(), peer, timeout);
+            await StopAsync(peer).ConfigureAwait(false);
+            throw error;
+        }
+        catch
+        {
+            await StopAsync(peer).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a headers-first sync, ending it early (exit code 5) if the peer disconnects meanwhile.</summary>
+    /// <param name="command">The command, for errors.</param>
+    /// <param name="sync">The sync, part of the peer's listener.</param>
+    /// <param name="peer">The peer.</param>
+    /// <param name="maxHeaders">The most headers to fetch (null: until caught up).</param>
+    /// <param name="downloadBlocks">Whether to fetch the blocks too.</param>
+    /// <param name="progress">Receives progress.</param>
+    /// <param name="stop">The command's stop request.</param>
+    /// <exception cref="CliException">The chain failed verification (7), or the peer timed out or disconnected (5).</exception>
+    public static async Task<SyncResult> SyncAsync(string command, HeadersFirstSync sync, Peer peer, int? maxHeaders, bool downloadBlocks, IProgress<SyncProgress>? progress, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        ArgumentNullException.ThrowIfNull(peer);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        // HeadersFirstSync waits for each response until its timeout even when the peer is gone: stop at the disconnect.
+        _ = peer.WaitForDisconnectAsync().ContinueWith(
+            static (_, state) =>
+            {
+                try
+                {
+                    ((CancellationTokenSource)state!).Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The sync had already finished.
+                }
+            },
+            running,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        try
+        {
+            return await sync.RunAsync(peer, maxHeaders, downloadBlocks, progress, running.Token).ConfigureAwait(false);
+        }
+        catch (SyncException e)
+        {
+            throw NetworkFailures.Sync(command, peer, e);
+        }
+        catch (Exception e) when (e is OperationCanceledException or PeerDisconnectedException && !stop.IsCancellationRequested)
+        {
+            throw NetworkFailures.Disconnected(command, peer, e);
+        }
+    }
+
+    /// <summary>Pings and waits for the pong.</summary>
+    /// <param name="command">The command, for errors.</param>
+    /// <param name="peer">The peer.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="stop">The command's stop request.</param>
+    /// <returns>The round trip; null when the peer's protocol has no pong (version 60000 or lower, BIP31) or no pong came in time.</returns>
+    /// <exception cref="CliException">The peer disconnected (exit code 5).</exception>
+    public static async Task<TimeSpan?> PingAsync(string command, Peer peer, TimeSpan timeout, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        waiting.CancelAfter(timeout);
+        try
+        {
+            return await peer.PingAsync(waiting.Token).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // BIP31: no pong before protocol 60001
+        }
+        catch (PeerDisconnectedException e)
+        {
+            throw NetworkFailures.Disconnected(command, peer, e);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Disconnects the peer and waits (bounded) until it has stopped.</summary>
+    /// <param name="peer">The peer.</param>
+    public static async Task StopAsync(Peer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        peer.Disconnect();
+        try
+        {
+            await peer.WaitForDisconnectAsync().WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Reported by the caller's summary as still connected; the process is ending anyway.
+        }
+    }
+}
