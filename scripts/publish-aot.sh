@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Publishes protogen as a NativeAOT executable and checks it: the publish must produce no warning at all (trim, AOT
-# or compiler), and the binary's default job must decode the shipped mainnet blocks 1-255 and print the expected total.
+# or compiler); the binary's default job (the loopback sync demo) must sync the shipped mainnet blocks 1-255 and end
+# at the expected tip; 'decode' must decode the shipped blocks to the expected total; 'listen' must serve 'connect'
+# and stop on SIGTERM with exit 0.
 #
 #   scripts/publish-aot.sh OUTPUT_DIR [RUNTIME_ID]     (RUNTIME_ID defaults to linux-x64)
 #
@@ -54,14 +56,67 @@ if [[ "$rid" != "$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1
   exit 0
 fi
 
-expected_total="total: 255 blocks, 262 transactions, 56691 bytes, all merkle roots valid, tip 00000000d0a75c861fabf9ff7b92022f60e4afeed9331fe5aa073d8e4706fe3c"
+tip="00000000d0a75c861fabf9ff7b92022f60e4afeed9331fe5aa073d8e4706fe3c"
+expected_total="total: 255 blocks, 262 transactions, 56691 bytes, all merkle roots valid, tip $tip"
 
-# The default job: every shipped block decoded, then the total.
-output="$("$exe")" || fail "the default job exited with $?"
+# The default job: a node and a peer in this process sync the shipped blocks over loopback TCP.
+demo_start=$(date +%s%N)
+output="$("$exe" < /dev/null)" || fail "the default job (demo) exited with $?"
+demo_ms=$(( ($(date +%s%N) - demo_start) / 1000000 ))
+grep -q "^blocks     255/255 (100%), 56,691 bytes$" <<< "$output" || fail "the demo did not report 255/255 blocks"
+grep -q "^tip        $tip (height 255)$" <<< "$output" || fail "the demo did not end at tip $tip"
+grep -qE "^ping +[0-9.]+ m?s round trip$" <<< "$output" || fail "the demo printed no ping round trip"
+grep -qE "^  block +0 +0 +255 +255$" <<< "$output" || fail "the demo's message table does not show 255 blocks each way"
+demo_last="$(tail -n 1 <<< "$output")"
+[[ "$demo_last" == "demo ok: 255 blocks synced and verified over loopback in "* ]] || fail "the demo ended with '$demo_last'"
+
+# The shipped blocks decoded: every block listed, then the total.
+output="$("$exe" decode)" || fail "'protogen decode' exited with $?"
 blocks="$(grep -c '^#' <<< "$output" || true)"
-[[ "$blocks" == "255" ]] || fail "the default job listed $blocks blocks, expected 255"
+[[ "$blocks" == "255" ]] || fail "'protogen decode' listed $blocks blocks, expected 255"
 last="$(tail -n 1 <<< "$output")"
-[[ "$last" == "$expected_total" ]] || fail "the default job ended with '$last', expected '$expected_total'"
+[[ "$last" == "$expected_total" ]] || fail "'protogen decode' ended with '$last', expected '$expected_total'"
+
+# listen serves connect (headers verified to the tip), a second listen on its port is refused (exit 6), SIGTERM stops
+# it with exit 0 after logging the peer's connect and disconnect.
+listen_log="$(mktemp "${TMPDIR:-/tmp}/protogen-listen.XXXXXX")"
+"$exe" listen --port 0 > "$listen_log" 2>&1 &
+listen_pid=$!
+stop_listen() { kill -KILL "$listen_pid" 2> /dev/null || true; rm -f "$listen_log"; }
+port=""
+for _ in $(seq 1 100); do
+  port="$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$listen_log")"
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+[[ -n "$port" ]] || { cat "$listen_log" >&2; stop_listen; fail "'protogen listen' did not print its address"; }
+connect_out="$(timeout 60 "$exe" connect "127.0.0.1:$port" --headers 255)" || { code=$?; stop_listen; fail "'protogen connect' exited with $code"; }
+grep -q "^tip          $tip (height 255)$" <<< "$connect_out" || { stop_listen; fail "'protogen connect --headers 255' did not reach tip $tip"; }
+set +e
+timeout 60 "$exe" listen --port "$port" > /dev/null 2>&1
+code=$?
+set -e
+[[ $code -eq 6 ]] || { stop_listen; fail "a second listen on a busy port exited with $code, expected 6"; }
+for _ in $(seq 1 100); do
+  grep -q " disconnect peer " "$listen_log" && break
+  sleep 0.1
+done
+kill -TERM "$listen_pid"
+set +e
+wait "$listen_pid"
+code=$?
+set -e
+listen_out="$(cat "$listen_log")"
+rm -f "$listen_log"
+[[ $code -eq 0 ]] || fail "'protogen listen' exited with $code after SIGTERM, expected 0"
+grep -q " connect    peer " <<< "$listen_out" || fail "'protogen listen' logged no connect line"
+grep -q " disconnect peer " <<< "$listen_out" || fail "'protogen listen' logged no disconnect line"
+grep -q " stopping (SIGTERM)" <<< "$listen_out" || fail "'protogen listen' did not report the SIGTERM"
+set +e
+"$exe" connect "127.0.0.1:$port" > /dev/null 2>&1
+code=$?
+set -e
+[[ $code -eq 5 ]] || fail "connect to a closed port exited with $code, expected 5"
 
 # A few more smoke checks of the native code paths (catalogue type names, JSON writer, error exit codes).
 version="$("$exe" --version)" || fail "--version failed"
@@ -78,4 +133,5 @@ set -e
 
 size="$(wc -c < "$exe" | tr -d ' ')"
 echo "publish-aot: ok: $version, $rid, $size bytes ($exe)"
-echo "publish-aot: $last"
+echo "publish-aot: default job (demo): $demo_last (process wall time ${demo_ms} ms)"
+echo "publish-aot: decode: $last"
