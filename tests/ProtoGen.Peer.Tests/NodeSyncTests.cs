@@ -46,4 +46,20 @@ public class NodeSyncTests
             await client.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
         }
     }
+
+    [Fact]
+    public async Task A_sync_fails_at_once_as_disconnected_when_the_remote_hangs_up()
+    {
+        // The remote drops the connection when asked for headers; the sync must not wait for its (long) timeout.
+        var hangUp = new BitcoinListeners<Peers.Peer> { OnGetHeaders = (peer, _) => peer.Disconnect(DisconnectKind.Requested, "test hangs up") };
+        var serverConfig = TestConfig.Create(hangUp) with { Network = BitcoinNetwork.Mainnet };
+        await using var peers = new PeerServer(serverConfig, new IPEndPoint(IPAddress.Loopback, 0));
+        peers.Start();
+
+        var sync = new HeadersFirstSync(new ChainStore(BitcoinNetwork.Mainnet)) { ResponseTimeout = TimeSpan.FromMinutes(10) };
+        var client = await Peers.Peer.ConnectAsync(TestConfig.Create(sync) with { Network = BitcoinNetwork.Mainnet }, "127.0.0.1", peers.LocalEndPoint.Port);
+        var error = await Assert.ThrowsAsync<SyncException>(() => sync.RunAsync(client).WaitAsync(PeerPair.Timeout));
+        Assert.Equal(SyncFailure.Disconnected, error.Failure);
+        await client.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
+    }
 }

@@ -78,9 +78,7 @@ internal static class NetworkFailures
             return Disconnected(command, peer, exception);
         }
 
-        // HeadersFirstSync reports a response that did not come as "no headers/block from the peer within N s";
-        // everything else it raises is a check that failed (link, proof of work, merkle root, witness commitment, notfound).
-        return exception.Message.StartsWith("no ", StringComparison.Ordinal)
+        return exception.Failure is SyncFailure.Timeout or SyncFailure.Disconnected
             ? new CliException(ExitCodes.Unreachable, $"{command}: sync timed out: {exception.Message}", exception)
             : new CliException(ExitCodes.InvalidChain, $"{command}: the remote's chain failed verification: {exception.Message}", exception);
     }

@@ -24,6 +24,22 @@ public readonly record struct SyncProgress(string Phase, int Height, int Target,
 /// <param name="Height">The tip height after the sync.</param>
 public sealed record SyncResult(int HeadersReceived, int BlocksReceived, long BlockBytes, Hash256 Tip, int Height);
 
+/// <summary>Why a sync failed.</summary>
+public enum SyncFailure
+{
+    /// <summary>The remote's chain did not check out (link, proof of work, merkle root, witness commitment).</summary>
+    InvalidChain,
+
+    /// <summary>The remote does not have a block it announced (it sent notfound).</summary>
+    NotFound,
+
+    /// <summary>The remote did not answer in time.</summary>
+    Timeout,
+
+    /// <summary>The remote disconnected.</summary>
+    Disconnected,
+}
+
 /// <summary>A sync that found the remote's chain invalid or unresponsive.</summary>
 public sealed class SyncException : Exception
 {
@@ -32,12 +48,18 @@ public sealed class SyncException : Exception
     {
     }
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception for an invalid chain.</summary>
     /// <param name="message">What went wrong.</param>
     public SyncException(string message)
-        : base(message)
+        : this(SyncFailure.InvalidChain, message)
     {
     }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="failure">Why the sync failed.</param>
+    /// <param name="message">What went wrong.</param>
+    public SyncException(SyncFailure failure, string message)
+        : base(message) => Failure = failure;
 
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong.</param>
@@ -46,6 +68,9 @@ public sealed class SyncException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Why the sync failed.</summary>
+    public SyncFailure Failure { get; }
 }
 
 /// <summary>
@@ -175,7 +200,7 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
                 var message = await NextAsync<IMessage>(peer, "block", cancellationToken).ConfigureAwait(false);
                 if (message is NotFoundMessage notFound)
                 {
-                    throw new SyncException(string.Create(CultureInfo.InvariantCulture, $"the peer does not have block {notFound.Inventory[0].Hash}"));
+                    throw new SyncException(SyncFailure.NotFound, string.Create(CultureInfo.InvariantCulture, $"the peer does not have block {notFound.Inventory[0].Hash}"));
                 }
 
                 if (message is not Block block)
@@ -241,11 +266,20 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ResponseTimeout);
+        var stopped = peer.WaitForDisconnectAsync();
         try
         {
             while (true)
             {
-                var message = await _responses.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                // Wake up as soon as the peer ends, not only when the response timeout expires.
+                var read = _responses.Reader.ReadAsync(timeout.Token).AsTask();
+                if (!read.IsCompleted && await Task.WhenAny(read, stopped).ConfigureAwait(false) == stopped && !read.IsCompleted)
+                {
+                    timeout.Cancel();
+                    throw new SyncException(SyncFailure.Disconnected, $"the peer disconnected while waiting for {what}: {peer.DisconnectReason}");
+                }
+
+                var message = await read.ConfigureAwait(false);
                 if (message is T wanted && (match is null || match(wanted)))
                 {
                     return wanted;
@@ -254,9 +288,9 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SyncException(peer.IsConnected
-                ? $"no {what} from the peer within {ResponseTimeout.TotalSeconds:0} s"
-                : $"the peer disconnected while waiting for {what}: {peer.DisconnectReason}");
+            throw peer.IsConnected
+                ? new SyncException(SyncFailure.Timeout, $"no {what} from the peer within {ResponseTimeout.TotalSeconds:0} s")
+                : new SyncException(SyncFailure.Disconnected, $"the peer disconnected while waiting for {what}: {peer.DisconnectReason}");
         }
     }
 }
