@@ -18,12 +18,13 @@ public sealed partial class Peer
     /// transactions are not announced to a peer whose version asked for no relay.
     /// </summary>
     /// <param name="inventory">The item.</param>
-    /// <returns>False when the item was skipped as known or the pending list is full.</returns>
+    /// <returns>False when the item was skipped (known to the remote, a transaction for a remote that asked for no relay) or the pending list is full.</returns>
     public bool QueueInventory(InventoryVector inventory)
     {
         lock (_lock)
         {
-            if (!IsConnected || _knownInventory.Contains(inventory) || _pendingInventory.Count >= _config.MaxPendingInventory)
+            if (!IsConnected || _knownInventory.Contains(inventory) || _pendingInventory.Count >= _config.MaxPendingInventory
+                || (!IsBlock(inventory.Type) && _versionReceived && !_remoteRelay))
             {
                 return false;
             }

@@ -18,7 +18,7 @@ public sealed partial class Peer
     /// for it (BIP155), otherwise as addr with only the IPv4 and IPv6 entries.
     /// </summary>
     /// <param name="addresses">The addresses.</param>
-    /// <returns>The addresses actually sent.</returns>
+    /// <returns>The addresses actually queued (empty when the send queue refused the message).</returns>
     public IReadOnlyList<NetworkAddressV2> PushAddr(IReadOnlyList<NetworkAddressV2> addresses)
     {
         ArgumentNullException.ThrowIfNull(addresses);
@@ -47,8 +47,7 @@ public sealed partial class Peer
 
         if (Features.AddrV2)
         {
-            QueueMessage(new AddrV2Message { Addresses = new WireArray<NetworkAddressV2>(chosen) });
-            return chosen;
+            return QueueMessage(new AddrV2Message { Addresses = new WireArray<NetworkAddressV2>(chosen) }) ? chosen : [];
         }
 
         var legacy = new List<TimestampedNetworkAddress>(chosen.Length);
@@ -62,9 +61,9 @@ public sealed partial class Peer
             }
         }
 
-        if (legacy.Count > 0)
+        if (legacy.Count == 0 || !QueueMessage(new AddrMessage { Addresses = new WireArray<TimestampedNetworkAddress>(legacy.ToArray()) }))
         {
-            QueueMessage(new AddrMessage { Addresses = new WireArray<TimestampedNetworkAddress>(legacy.ToArray()) });
+            return [];
         }
 
         return sent;

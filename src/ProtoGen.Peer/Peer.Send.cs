@@ -55,6 +55,15 @@ public sealed partial class Peer
         {
             if (!_verackReceived)
             {
+                // Checked again under the lock: shutdown fails the held list under this lock, after marking the
+                // peer disconnected, so nothing added here can be left without a completion.
+                if (!IsConnected)
+                {
+                    Interlocked.Decrement(ref _userQueued);
+                    sent?.TrySetException(new PeerDisconnectedException(DisconnectReason));
+                    return false;
+                }
+
                 _heldUntilHandshake.Add(item);
                 return true;
             }

@@ -152,8 +152,9 @@ public class InventoryTrickleTests
         var (remote, time) = await ConnectAsync(relay: false);
         await using var _ = remote;
         Assert.False(remote.Peer.Features.RelayTransactions);
-        Assert.True(remote.Peer.QueueInventory(Tx(1)));
-        Assert.True(remote.Peer.QueueInventory(new InventoryVector(InventoryType.Wtx, Tx(2).Hash)));
+        // Refused at once (not queued and silently dropped later), so the caller knows they will not be announced.
+        Assert.False(remote.Peer.QueueInventory(Tx(1)));
+        Assert.False(remote.Peer.QueueInventory(new InventoryVector(InventoryType.Wtx, Tx(2).Hash)));
         Assert.True(remote.Peer.QueueInventory(Block(3)));
 
         Advance(time, Interval);
