@@ -38,7 +38,21 @@ internal abstract class BenchColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        Compute(summary, benchmarkCase) is { } value ? value.ToString(Format, CultureInfo.InvariantCulture) : "-";
+        HasBlock(benchmarkCase) && Compute(summary, benchmarkCase) is { } value ? value.ToString(Format, CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>Whether the case has a <c>Block</c> parameter; the block columns mean nothing for the others (dispatch).</summary>
+    private static bool HasBlock(BenchmarkCase benchmarkCase)
+    {
+        foreach (var parameter in benchmarkCase.Parameters.Items)
+        {
+            if (parameter.Name == "Block")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected virtual string Format => "N0";
 

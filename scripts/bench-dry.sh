@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every benchmark once (BenchmarkDotNet Job.Dry) so CI proves the benchmarks build, their setup checks pass
+# (both libraries agree on hashes and bytes; dispatch reaches the right listener) and nothing throws.
+# No timing claims: see docs/benchmarks.md for the measuring commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${BENCH_ARTIFACTS:-}" ]; then
+  artifacts=$BENCH_ARTIFACTS
+else
+  artifacts=$(mktemp -d /tmp/protogen-bench.XXXXXX)
+  trap 'rm -rf "$artifacts"' EXIT
+fi
+dotnet run -c Release --project bench/ProtoGen.Benchmarks --artifacts-path "$artifacts" -- --ci
