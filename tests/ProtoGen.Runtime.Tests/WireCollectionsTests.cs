@@ -146,6 +146,18 @@ public class WireArrayTests
     }
 
     [Fact]
+    public void IsDefaultTellsNotSetFromSetToNothing()
+    {
+        Assert.True(default(WireArray<int>).IsDefault);
+        Assert.True(WireArray<int>.Empty.IsDefault);
+        Assert.False(new WireArray<int>([]).IsDefault);
+        Assert.False(new WireArray<int>([1]).IsDefault);
+
+        // Still the same value for equality: IsDefault only tells how it was made.
+        Assert.Equal(default, new WireArray<int>([]));
+    }
+
+    [Fact]
     public void CollectionExpressionCopiesAndWrapperDoesNot()
     {
         var source = new[] { 5, 6, 7 };

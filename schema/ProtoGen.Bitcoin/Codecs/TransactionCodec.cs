@@ -10,45 +10,106 @@ namespace ProtoGen.Bitcoin;
 /// </summary>
 public static class TransactionCodec
 {
-    /// <summary>Reads one transaction.</summary>
+    /// <summary>
+    /// Reads one transaction. Every field is checked here, whatever the reader: limits, canonical sizes, the witness
+    /// flag, truncation. From a reader that retains slices (<see cref="WireReader.RetainsSlices"/>) the transaction
+    /// keeps its raw bytes and builds its <see cref="Transaction.Inputs"/> and <see cref="Transaction.Outputs"/>
+    /// arrays from them on first access, so decoding allocates only the transaction object; otherwise they are built
+    /// here, with scripts and witness items copied out of the reader.
+    /// </summary>
     /// <param name="reader">The reader.</param>
     public static Transaction Read(ref WireReader reader)
     {
         int start = reader.Position;
+        if (reader.RetainsSlices)
+        {
+            var checkedParts = ReadParts(ref reader, materialize: false, stopAtWitness: false);
+            var lazy = new Transaction { Version = checkedParts.Version, LockTime = checkedParts.LockTime };
+            lazy.SetRaw(reader.SliceFrom(start));
+            return lazy;
+        }
+
+        var parts = ReadParts(ref reader, materialize: true, stopAtWitness: false);
+        return new Transaction
+        {
+            Version = parts.Version,
+            Inputs = new WireArray<TxIn>(parts.Inputs!),
+            Outputs = new WireArray<TxOut>(parts.Outputs!),
+            LockTime = parts.LockTime,
+        };
+    }
+
+    /// <summary>Builds the inputs and outputs of a transaction from the raw bytes it was decoded (and checked) from.</summary>
+    /// <param name="raw">The raw bytes of exactly one transaction.</param>
+    internal static TransactionParts Materialize(WireBytes raw)
+    {
+        var reader = new WireReader(raw.Memory, WireContext.Default, retainSlices: true);
+        return ReadParts(ref reader, materialize: true, stopAtWitness: false);
+    }
+
+    /// <summary>Where the witness stacks start in raw bytes of the BIP144 form, counted from the transaction's first byte.</summary>
+    /// <param name="raw">The raw bytes of exactly one transaction with the witness flag.</param>
+    internal static int FindWitnessStart(WireBytes raw)
+    {
+        var reader = new WireReader(raw.Memory, WireContext.Default, retainSlices: true);
+        return ReadParts(ref reader, materialize: false, stopAtWitness: true).WitnessStart;
+    }
+
+    /// <summary>
+    /// The one walk over a transaction's encoding, used to check it (<paramref name="materialize"/> false: nothing
+    /// is allocated from a reader that retains slices) and to build it (true), so both see exactly the same rules.
+    /// </summary>
+    private static TransactionParts ReadParts(ref WireReader reader, bool materialize, bool stopAtWitness)
+    {
+        int start = reader.Position;
         int version = reader.ReadInt32();
         byte flags = 0;
-        TxIn[] inputs = ReadInputs(ref reader);
-        TxOut[] outputs;
-        if (inputs.Length == 0)
+        TxIn[]? inputs = null;
+        TxOut[]? outputs = null;
+        int inputCount = ReadInputs(ref reader, materialize, ref inputs);
+        if (inputCount == 0)
         {
             // Either an empty input list or the BIP144 marker: the next byte is the flag (or the output count 0).
             flags = reader.ReadByte();
             if (flags != 0)
             {
-                inputs = ReadInputs(ref reader);
-                outputs = ReadOutputs(ref reader);
+                inputCount = ReadInputs(ref reader, materialize, ref inputs);
+                ReadOutputs(ref reader, materialize, ref outputs);
             }
-            else
+            else if (materialize)
             {
                 outputs = [];
             }
         }
         else
         {
-            outputs = ReadOutputs(ref reader);
+            ReadOutputs(ref reader, materialize, ref outputs);
+        }
+
+        int witnessStart = reader.Position - start;
+        if (stopAtWitness)
+        {
+            return new TransactionParts(version, inputs, outputs, 0, witnessStart);
         }
 
         if ((flags & 1) != 0)
         {
             flags ^= 1;
             bool any = false;
-            for (int i = 0; i < inputs.Length; i++)
+            for (int i = 0; i < inputCount; i++)
             {
-                var stack = ReadWitness(ref reader);
-                if (!stack.IsEmpty)
+                if (materialize)
+                {
+                    var stack = ReadWitness(ref reader);
+                    if (!stack.IsEmpty)
+                    {
+                        any = true;
+                        inputs![i] = inputs[i] with { Witness = stack };
+                    }
+                }
+                else if (SkipWitness(ref reader) != 0)
                 {
                     any = true;
-                    inputs[i] = inputs[i] with { Witness = stack };
                 }
             }
 
@@ -64,54 +125,49 @@ public static class TransactionCodec
         }
 
         uint lockTime = reader.ReadUInt32();
-        var transaction = new Transaction
-        {
-            Version = version,
-            Inputs = new WireArray<TxIn>(inputs),
-            Outputs = new WireArray<TxOut>(outputs),
-            LockTime = lockTime,
-        };
-
-        if (reader.RetainsSlices)
-        {
-            transaction.SetRaw(reader.SliceFrom(start));
-        }
-
-        return transaction;
+        return new TransactionParts(version, inputs, outputs, lockTime, witnessStart);
     }
 
-    private static TxIn[] ReadInputs(ref WireReader reader)
+    private static int ReadInputs(ref WireReader reader, bool materialize, ref TxIn[]? inputs)
     {
         int count = reader.ReadCount(ProtocolLimits.MaxInputsPerTransaction, TxIn.MinEncodedSize, "Inputs");
-        if (count == 0)
+        if (!materialize)
         {
-            return [];
+            for (int i = 0; i < count; i++)
+            {
+                _ = TxIn.Read(ref reader);
+            }
+
+            return count;
         }
 
-        var inputs = new TxIn[count];
+        inputs = count == 0 ? [] : new TxIn[count];
         for (int i = 0; i < inputs.Length; i++)
         {
             inputs[i] = TxIn.Read(ref reader);
         }
 
-        return inputs;
+        return count;
     }
 
-    private static TxOut[] ReadOutputs(ref WireReader reader)
+    private static void ReadOutputs(ref WireReader reader, bool materialize, ref TxOut[]? outputs)
     {
         int count = reader.ReadCount(ProtocolLimits.MaxOutputsPerTransaction, TxOut.MinEncodedSize, "Outputs");
-        if (count == 0)
+        if (!materialize)
         {
-            return [];
+            for (int i = 0; i < count; i++)
+            {
+                _ = TxOut.Read(ref reader);
+            }
+
+            return;
         }
 
-        var outputs = new TxOut[count];
+        outputs = count == 0 ? [] : new TxOut[count];
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = TxOut.Read(ref reader);
         }
-
-        return outputs;
     }
 
     private static WireArray<WireBytes> ReadWitness(ref WireReader reader)
@@ -129,6 +185,18 @@ public static class TransactionCodec
         }
 
         return new WireArray<WireBytes>(items);
+    }
+
+    /// <summary>Checks one witness stack without keeping it; returns its item count.</summary>
+    private static int SkipWitness(ref WireReader reader)
+    {
+        int count = reader.ReadCount(ProtocolLimits.MaxWitnessItems, 1, "Witness");
+        for (int i = 0; i < count; i++)
+        {
+            _ = reader.ReadVarBytes(ProtocolLimits.MaxWitnessItemSize, "Witness");
+        }
+
+        return count;
     }
 
     /// <summary>Writes one transaction, with witness data unless the context says <see cref="WireFlags.NoWitness"/> or there is none.</summary>
@@ -220,3 +288,6 @@ public static class TransactionCodec
         return size;
     }
 }
+
+/// <summary>What one walk over a transaction's encoding found (arrays only when it built them).</summary>
+internal readonly record struct TransactionParts(int Version, TxIn[]? Inputs, TxOut[]? Outputs, uint LockTime, int WitnessStart);

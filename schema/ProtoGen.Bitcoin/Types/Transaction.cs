@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace ProtoGen.Bitcoin;
 
@@ -8,19 +9,30 @@ namespace ProtoGen.Bitcoin;
 /// handled by the hand-written <see cref="TransactionCodec"/> escape hatch; inputs and outputs use generated codecs.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A transaction decoded from memory the reader may keep (<see cref="WireReader.RetainsSlices"/>) remembers where
 /// its bytes are, so <see cref="GetTxId"/> and <see cref="GetWitnessTxId"/> hash slices of that input and encoding it
 /// again copies those bytes: nothing is encoded twice. A <c>with</c> copy forgets them, so it is always encoded
 /// from its fields.
+/// </para>
+/// <para>
+/// Such a transaction is fully checked when it is decoded, but builds its <see cref="Inputs"/> and
+/// <see cref="Outputs"/> arrays (scripts and witness items are slices of the input either way) only when one of them
+/// is first read: decoding a block to relay it, store it or compute its ids and merkle root allocates one object
+/// per transaction. Reading them is safe from several threads (two threads may both build the arrays; both get
+/// equal contents).
+/// </para>
 /// </remarks>
 [Message("tx")]
 [WireCodec(typeof(TransactionCodec), MinEncodedSize = ProtocolLimits.MinTransactionSize)]
 public sealed partial record Transaction
 {
-    // The only field besides the properties: a decoded transaction is 56 bytes (64 with two witness offsets). Where
-    // the witness section starts is worked out from the inputs and outputs when it is needed (txid and encoding
-    // without witness of a segwit transaction); it ends where the lock time starts.
+    // A decoded transaction is 56 bytes: header, version, lock time, the two arrays (default until built from _raw)
+    // and _raw. Where the witness section starts is found by walking the raw bytes when it is needed (txid and
+    // encoding without witness of a segwit transaction); it ends where the lock time starts.
     private WireBytes _raw;
+    private WireArray<TxIn> _inputs;
+    private WireArray<TxOut> _outputs;
 
     /// <summary>Creates an empty transaction.</summary>
     public Transaction()
@@ -39,10 +51,36 @@ public sealed partial record Transaction
     public int Version { get; init; }
 
     /// <summary>The inputs.</summary>
-    public WireArray<TxIn> Inputs { get; init; }
+    public WireArray<TxIn> Inputs
+    {
+        get
+        {
+            if (_inputs.IsDefault && HasRaw)
+            {
+                Materialize();
+            }
+
+            return _inputs;
+        }
+
+        init => _inputs = value;
+    }
 
     /// <summary>The outputs.</summary>
-    public WireArray<TxOut> Outputs { get; init; }
+    public WireArray<TxOut> Outputs
+    {
+        get
+        {
+            if (_outputs.IsDefault && HasRaw)
+            {
+                Materialize();
+            }
+
+            return _outputs;
+        }
+
+        init => _outputs = value;
+    }
 
     /// <summary>The lock time (block height or Unix time).</summary>
     public uint LockTime { get; init; }
@@ -52,6 +90,12 @@ public sealed partial record Transaction
     {
         get
         {
+            if (HasRaw)
+            {
+                // The decoder accepts the BIP144 form only with at least one non-empty witness stack.
+                return RawHasWitness;
+            }
+
             foreach (ref readonly var input in Inputs.AsSpan())
             {
                 if (!input.Witness.IsEmpty)
@@ -65,7 +109,23 @@ public sealed partial record Transaction
     }
 
     /// <summary>Whether this is a coinbase transaction (one input spending the null outpoint).</summary>
-    public bool IsCoinbase => Inputs.Count == 1 && Inputs[0].PreviousOutput.IsNull;
+    public bool IsCoinbase
+    {
+        get
+        {
+            if (HasRaw && _inputs.IsDefault)
+            {
+                // Without building the inputs: an input count of 1 (one byte), then the null outpoint.
+                var raw = _raw.Span;
+                int offset = RawHasWitness ? 6 : 4;
+                return raw[offset] == 1
+                    && raw.Slice(offset + 1, Hash256.Size).IndexOfAnyExcept((byte)0) < 0
+                    && BinaryPrimitives.ReadUInt32LittleEndian(raw.Slice(offset + 1 + Hash256.Size)) == uint.MaxValue;
+            }
+
+            return Inputs.Count == 1 && Inputs[0].PreviousOutput.IsNull;
+        }
+    }
 
     /// <summary>The bytes this transaction was decoded from (empty when it was built in memory or decoded from a span).</summary>
     public WireBytes DecodedBytes => _raw;
@@ -86,7 +146,7 @@ public sealed partial record Transaction
     }
 
     /// <summary>Where the witness stacks start in the raw BIP144 form: after version, marker, flag, inputs and outputs.</summary>
-    private int RawWitnessStart => TransactionCodec.GetFieldsSize(this, witness: false) - 2;
+    private int RawWitnessStart => TransactionCodec.FindWitnessStart(_raw);
 
     internal void SetRaw(WireBytes raw) => _raw = raw;
 
@@ -160,7 +220,16 @@ public sealed partial record Transaction
             return -1;
         }
 
-        return !RawHasWitness || context.AllowWitness ? _raw.Length : TransactionCodec.GetFieldsSize(this, witness: false);
+        // Without witness: version, then everything between the flag and the witness stacks, then the lock time.
+        return !RawHasWitness || context.AllowWitness ? _raw.Length : RawWitnessStart + 2;
+    }
+
+    /// <summary>Builds the inputs and outputs from the raw bytes (checked when they were decoded) and keeps them.</summary>
+    private void Materialize()
+    {
+        var parts = TransactionCodec.Materialize(_raw);
+        _outputs = new WireArray<TxOut>(parts.Outputs!);
+        _inputs = new WireArray<TxIn>(parts.Inputs!);
     }
 
     private Hash256 HashEncoding(WireContext context)

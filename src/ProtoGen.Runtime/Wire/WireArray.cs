@@ -31,6 +31,12 @@ public readonly struct WireArray<T> : IReadOnlyList<T>, IEquatable<WireArray<T>>
     /// <summary>Whether there are no elements.</summary>
     public bool IsEmpty => Count == 0;
 
+    /// <summary>
+    /// Whether this is the default value (no array at all), as opposed to a wrapped empty array. Both are empty and
+    /// compare equal; the difference lets a type tell "not set yet" from "set to nothing".
+    /// </summary>
+    public bool IsDefault => _items is null;
+
     /// <summary>The elements as a span.</summary>
     public ReadOnlySpan<T> AsSpan() => _items;
 
