@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Buffers.Binary;
 
 namespace ProtoGen.Bitcoin;
 
@@ -115,12 +114,16 @@ public sealed partial record Transaction
         {
             if (HasRaw && _inputs.IsDefault)
             {
-                // Without building the inputs: an input count of 1 (one byte), then the null outpoint.
+                // Without building the inputs: an input count of 1 (one byte), then the first input's outpoint.
                 var raw = _raw.Span;
                 int offset = RawHasWitness ? 6 : 4;
-                return raw[offset] == 1
-                    && raw.Slice(offset + 1, Hash256.Size).IndexOfAnyExcept((byte)0) < 0
-                    && BinaryPrimitives.ReadUInt32LittleEndian(raw.Slice(offset + 1 + Hash256.Size)) == uint.MaxValue;
+                if (raw[offset] != 1)
+                {
+                    return false;
+                }
+
+                var reader = new WireReader(raw.Slice(offset + 1));
+                return OutPoint.Read(ref reader).IsNull;
             }
 
             return Inputs.Count == 1 && Inputs[0].PreviousOutput.IsNull;
