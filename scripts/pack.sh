@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the NuGet packages a user installs (ProtoGen.Runtime with the generator inside, ProtoGen.Bitcoin,
-# ProtoGen.Peer) into OUTPUT_DIR, checks what is in them, then proves they work as a user would use them:
+# ProtoGen.Peers) into OUTPUT_DIR, checks what is in them, then proves they work as a user would use them:
 #
 #   1. a fresh consumer project outside the repository, whose nuget.config takes ProtoGen.* from OUTPUT_DIR only
 #      (package source mapping) and everything else from this machine's usual sources, into an empty package folder;
@@ -50,7 +50,7 @@ run_logged() {
   fi
 }
 
-packages=(src/ProtoGen.Runtime/ProtoGen.Runtime.csproj schema/ProtoGen.Bitcoin/ProtoGen.Bitcoin.csproj src/ProtoGen.Peer/ProtoGen.Peer.csproj)
+packages=(src/ProtoGen.Runtime/ProtoGen.Runtime.csproj schema/ProtoGen.Bitcoin/ProtoGen.Bitcoin.csproj src/ProtoGen.Peers/ProtoGen.Peers.csproj)
 rm -f "$out"/ProtoGen.*.nupkg
 
 # --- 1. pack -------------------------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ for project in "${packages[@]}"; do
 done
 
 version=""
-for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peer; do
+for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peers; do
   nupkg="$(find "$out" -maxdepth 1 -name "$name.[0-9]*.nupkg" | head -n 1)"
   [[ -n "$nupkg" ]] || fail "no $name package in $out"
   v="$(basename "$nupkg" .nupkg)"
@@ -86,11 +86,11 @@ has_file ProtoGen.Runtime analyzers/dotnet/cs/ProtoGen.Generators.dll
 has_file ProtoGen.Bitcoin lib/net10.0/ProtoGen.Bitcoin.dll
 has_file ProtoGen.Bitcoin lib/net10.0/ProtoGen.Bitcoin.xml
 lacks_file ProtoGen.Bitcoin '^analyzers/'
-has_file ProtoGen.Peer lib/net10.0/ProtoGen.Peer.dll
-has_file ProtoGen.Peer lib/net10.0/ProtoGen.Peer.xml
-lacks_file ProtoGen.Peer '^analyzers/'
+has_file ProtoGen.Peers lib/net10.0/ProtoGen.Peers.dll
+has_file ProtoGen.Peers lib/net10.0/ProtoGen.Peers.xml
+lacks_file ProtoGen.Peers '^analyzers/'
 
-for name in ProtoGen.Bitcoin ProtoGen.Peer; do
+for name in ProtoGen.Bitcoin ProtoGen.Peers; do
   deps="$(dependencies "$name")"
   ! grep -q 'ProtoGen.Generators' <<< "$deps" || fail "$name depends on the generator: $deps"
   # The generator reaches a user through ProtoGen.Runtime's analyzers, so that dependency must not exclude them.
@@ -98,10 +98,10 @@ for name in ProtoGen.Bitcoin ProtoGen.Peer; do
   grep -q "version=\"$version\"" <<< "$runtime" || fail "$name depends on another ProtoGen.Runtime: $runtime"
   ! grep -qi 'exclude="[^"]*analyzers' <<< "$runtime" || fail "$name's dependency on ProtoGen.Runtime excludes its analyzers: $runtime"
 done
-grep -q 'id="ProtoGen.Bitcoin"' <<< "$(dependencies ProtoGen.Peer)" || fail "ProtoGen.Peer does not depend on ProtoGen.Bitcoin"
-grep -q 'id="Microsoft.Extensions.Logging.Abstractions"' <<< "$(dependencies ProtoGen.Peer)" || fail "ProtoGen.Peer does not depend on Microsoft.Extensions.Logging.Abstractions"
+grep -q 'id="ProtoGen.Bitcoin"' <<< "$(dependencies ProtoGen.Peers)" || fail "ProtoGen.Peers does not depend on ProtoGen.Bitcoin"
+grep -q 'id="Microsoft.Extensions.Logging.Abstractions"' <<< "$(dependencies ProtoGen.Peers)" || fail "ProtoGen.Peers does not depend on Microsoft.Extensions.Logging.Abstractions"
 
-for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peer; do
+for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peers; do
   echo "pack: $name $version"
   unzip -l "$out/$name.$version.nupkg" | sed 's/^/    /'
   dependencies "$name" | sed 's/^/    /'
@@ -155,7 +155,7 @@ consumer_project() {
   </PropertyGroup>
   <ItemGroup>
     <!-- The one reference a user adds: it brings ProtoGen.Bitcoin, ProtoGen.Runtime and the generator. -->
-    <PackageReference Include="ProtoGen.Peer" Version="$version" />
+    <PackageReference Include="ProtoGen.Peers" Version="$version" />
   </ItemGroup>
 </Project>
 EOF
@@ -266,7 +266,7 @@ echo "pack: building a consumer of the packages in $work/consumer"
 run_logged "$work/consumer-restore.log" dotnet restore "$work/consumer/Consumer.csproj" --artifacts-path "$work/consumer-artifacts"
 
 # Where each ProtoGen package came from: OUTPUT_DIR, and byte for byte the file packed above.
-for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peer; do
+for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peers; do
   lower="$(tr '[:upper:]' '[:lower:]' <<< "$name")"
   metadata="$work/packages/$lower/$version/.nupkg.metadata"
   [[ -f "$metadata" ]] || fail "$name was not restored into the consumer's package folder"
@@ -337,8 +337,8 @@ run_logged "$work/sample-restore.log" dotnet restore "$sample" --configfile "$wo
 run_logged "$work/sample-build.log" dotnet build "$sample" -c Release --no-restore --artifacts-path "$work/sample-artifacts" \
   -p:ProtoGenFromPackages=true -p:ProtoGenPackageVersion="$version" -nodeReuse:false
 assets="$(cat "$work/sample-artifacts/obj/ProtoGen.Samples.Chat/project.assets.json")"
-grep -qF "\"ProtoGen.Peer/$version\": {" <<< "$assets" && grep -qF "\"$work/packages\": {}" <<< "$assets" \
-  || fail "the sample did not restore ProtoGen.Peer $version into $work/packages"
+grep -qF "\"ProtoGen.Peers/$version\": {" <<< "$assets" && grep -qF "\"$work/packages\": {}" <<< "$assets" \
+  || fail "the sample did not restore ProtoGen.Peers $version into $work/packages"
 ! grep -qF '"type": "project"' <<< "$assets" || fail "the sample built from packages still references projects"
 
-echo "pack: ok: ProtoGen.Runtime, ProtoGen.Bitcoin and ProtoGen.Peer $version in $out"
+echo "pack: ok: ProtoGen.Runtime, ProtoGen.Bitcoin and ProtoGen.Peers $version in $out"

@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 using ProtoGen.Bitcoin;
 using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Commands;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 
 namespace ProtoGen.Cli.Tests;
 

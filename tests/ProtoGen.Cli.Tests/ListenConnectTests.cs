@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ProtoGen.Bitcoin;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 
 namespace ProtoGen.Cli.Tests;
 

@@ -10,8 +10,8 @@ using ProtoGen.Bitcoin;
 using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Logging;
 using ProtoGen.Cli.Networking;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 
 namespace ProtoGen.Cli.Commands;
 

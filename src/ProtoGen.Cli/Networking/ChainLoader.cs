@@ -4,7 +4,7 @@ using System.IO;
 using ProtoGen.Bitcoin;
 using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Data;
-using ProtoGen.Peers.Node;
+using ProtoGen.Node;
 
 namespace ProtoGen.Cli.Networking;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Net.Sockets;
 using ProtoGen.Cli.CommandLine;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 
 namespace ProtoGen.Cli.Networking;
 

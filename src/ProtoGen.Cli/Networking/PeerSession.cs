@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using ProtoGen.Cli.CommandLine;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 
 namespace ProtoGen.Cli.Networking;
 

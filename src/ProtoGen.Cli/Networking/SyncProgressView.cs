@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using System.Threading;
-using ProtoGen.Peers.Node;
+using ProtoGen.Node;
 
 namespace ProtoGen.Cli.Networking;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.Json;
 using ProtoGen.Bitcoin;
 using ProtoGen.Interop.Tests.Infrastructure;
+using ProtoGen.Node;
 using ProtoGen.Peers;
-using ProtoGen.Peers.Node;
 using Xunit.Abstractions;
 
 namespace ProtoGen.Interop.Tests.Bcoin;

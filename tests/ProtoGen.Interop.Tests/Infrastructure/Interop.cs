@@ -167,10 +167,10 @@ internal static class TestData
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "data", name));
 
     /// <summary>Mainnet blocks 1 to 255 (tests/data/blocks1-255.blk) as a chain.</summary>
-    public static ProtoGen.Peers.Node.ChainStore MainnetBlocks1To255()
+    public static ProtoGen.Node.ChainStore MainnetBlocks1To255()
     {
         var blocks = BlockFile.Split(Read("blocks1-255.blk"), BitcoinNetwork.Mainnet.Magic).Select(b => WireSerializer.Decode<Block>(b));
-        return ProtoGen.Peers.Node.ChainStore.FromBlocks(BitcoinNetwork.Mainnet, blocks);
+        return ProtoGen.Node.ChainStore.FromBlocks(BitcoinNetwork.Mainnet, blocks);
     }
 
     public const string MainnetBlock255 = "00000000d0a75c861fabf9ff7b92022f60e4afeed9331fe5aa073d8e4706fe3c";
