@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Peers;
 

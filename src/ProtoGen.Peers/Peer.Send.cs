@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Peers;
 
@@ -217,9 +217,9 @@ public sealed partial class Peer
         try
         {
             payloadLength = message.GetEncodedSize(context);
-            if (payloadLength > FrameHeader.MaxProtocolPayloadLength)
+            if (payloadLength > ProtocolLimits.MaxMessagePayload)
             {
-                throw new ProtocolException(ProtocolError.EncodeLimitExceeded, $"{message.Command}: payload of {payloadLength} bytes exceeds the protocol limit {FrameHeader.MaxProtocolPayloadLength}");
+                throw new ProtocolException(ProtocolError.EncodeLimitExceeded, $"{message.Command}: payload of {payloadLength} bytes exceeds the protocol limit {ProtocolLimits.MaxMessagePayload}");
             }
 
             int total = FrameHeader.Size + payloadLength;

@@ -1,4 +1,4 @@
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using static ProtoGen.Bitcoin.Tests.WireAssert;
 
 namespace ProtoGen.Bitcoin.Tests;

@@ -1,5 +1,5 @@
 using CsCheck;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using static ProtoGen.Bitcoin.Tests.WireAssert;
 
 namespace ProtoGen.Bitcoin.Tests;

@@ -1,4 +1,4 @@
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Bitcoin.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
 using ProtoGen.Peers.Tests.Infrastructure;
 

@@ -72,8 +72,8 @@ public class DisconnectTests
         await raw.HandshakeAsync();
 
         // The ping and a message after it in the same write: the listener ends the peer in the middle of the batch.
-        byte[] ping = ProtoGen.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, new PingMessage { Nonce = 5 });
-        byte[] getAddr = ProtoGen.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, new GetAddrMessage());
+        byte[] ping = ProtoGen.Bitcoin.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, new PingMessage { Nonce = 5 });
+        byte[] getAddr = ProtoGen.Bitcoin.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, new GetAddrMessage());
         await raw.SendRawAsync([.. ping, .. getAddr]);
 
         await raw.Peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
@@ -151,7 +151,7 @@ public class DisconnectTests
         await using var remote = new PipeRemote(TestConfig.Create() with { Logger = log });
         await remote.HandshakeAsync();
 
-        await remote.SendRawAsync(ProtoGen.Framing.Frame.ToArray(BitcoinNetwork.Testnet3.Magic, new PingMessage { Nonce = 1 }));
+        await remote.SendRawAsync(ProtoGen.Bitcoin.Framing.Frame.ToArray(BitcoinNetwork.Testnet3.Magic, new PingMessage { Nonce = 1 }));
         await remote.Peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
 
         var reason = remote.Peer.GetStats().DisconnectReason!;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
 using ProtoGen.Peers.Tests.Infrastructure;
 using ProtoGen.Peers.Tests.Support;

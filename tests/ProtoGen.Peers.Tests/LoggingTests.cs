@@ -26,7 +26,7 @@ public class LoggingTests
         var sentByRemote = new List<(string Command, int Bytes)>();
         async Task Send(IMessage message)
         {
-            sentByRemote.Add((message.Command.ToString(), ProtoGen.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, message).Length));
+            sentByRemote.Add((message.Command.ToString(), ProtoGen.Bitcoin.Framing.Frame.ToArray(BitcoinNetwork.Regtest.Magic, message).Length));
             await remote.SendAsync(message);
         }
 

@@ -59,7 +59,7 @@ public class UserMessageSetTests
         await using var raw = await RawPeer.ConnectAsync(TestConfig.Create() with { MessageSets = [set] }, PeerDirection.Inbound);
         await raw.HandshakeAsync(RawPeer.Version(protocolVersion: remoteVersion));
         var frame = new byte[24];
-        new ProtoGen.Framing.FrameHeader(BitcoinNetwork.Regtest.Magic, MessageCommand.Parse("appmsg"), 0, DoubleSha256.Checksum([])).WriteTo(frame);
+        new ProtoGen.Bitcoin.Framing.FrameHeader(BitcoinNetwork.Regtest.Magic, MessageCommand.Parse("appmsg"), 0, DoubleSha256.Checksum([])).WriteTo(frame);
         await raw.SendRawAsync(frame);
 
         // A ping after it: once its pong is back, the frame before it has been handled.

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using ProtoGen.Framing;
 using static ProtoGen.Runtime.Tests.TestSupport;
 
 namespace ProtoGen.Runtime.Tests;
@@ -81,9 +80,6 @@ public class WireSerializerTests
         var message = new TestNestedMessage { Single = Sample(1), Many = [Sample(2), Sample(3), Sample(4)] };
         var bytes = WireSerializer.Encode(message);
         Assert.Equal(message, WireSerializer.Decode<TestNestedMessage>(bytes.AsSpan()));
-
-        var frame = Frame.ToArray(0xD9B4BEF9, message);
-        Assert.Equal(bytes, frame.AsSpan(FrameHeader.Size).ToArray());
     }
 
     [Fact]
@@ -203,7 +199,7 @@ public class WireSerializerTests
         Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => WireSerializer.Encode(longText, new ArrayBufferWriter<byte>())).Error);
 
         var longBytes = new TestMessage { B = new byte[101] };
-        Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => Frame.ToArray(1, longBytes)).Error);
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => WireSerializer.Encode(longBytes)).Error);
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Cli.CommandLine;
-using ProtoGen.Framing;
 
 namespace ProtoGen.Cli.Decoding;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Peers.Tests.Infrastructure;

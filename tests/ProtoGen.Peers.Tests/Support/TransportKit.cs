@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
-using ProtoGen.Framing;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
 using ProtoGen.Peers.Tests.Infrastructure;
 

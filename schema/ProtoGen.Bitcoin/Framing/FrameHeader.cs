@@ -2,7 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Globalization;
 
-namespace ProtoGen.Framing;
+namespace ProtoGen.Bitcoin.Framing;
 
 /// <summary>
 /// The 24-byte v1 message header: network magic (4 bytes), command (12 bytes), payload length (4 bytes,
@@ -16,9 +16,6 @@ public readonly record struct FrameHeader(uint Magic, MessageCommand Command, in
 {
     /// <summary>The header size in bytes.</summary>
     public const int Size = 24;
-
-    /// <summary>The largest payload any peer may send (Bitcoin Core <c>MAX_PROTOCOL_MESSAGE_LENGTH</c>).</summary>
-    public const int MaxProtocolPayloadLength = 4_000_000;
 
     /// <summary>Writes the 24 bytes.</summary>
     /// <param name="destination">At least 24 bytes.</param>
@@ -39,7 +36,7 @@ public readonly record struct FrameHeader(uint Magic, MessageCommand Command, in
     /// <param name="expectedMagic">The network's magic.</param>
     /// <param name="maxPayloadLength">The largest payload accepted.</param>
     /// <exception cref="ProtocolException">The header is invalid.</exception>
-    public static FrameHeader Parse(ReadOnlySpan<byte> source, uint expectedMagic, int maxPayloadLength = MaxProtocolPayloadLength)
+    public static FrameHeader Parse(ReadOnlySpan<byte> source, uint expectedMagic, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
     {
         if (source.Length < Size)
         {

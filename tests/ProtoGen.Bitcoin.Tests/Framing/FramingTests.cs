@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using ProtoGen.Framing;
-using static ProtoGen.Runtime.Tests.TestSupport;
+using ProtoGen.Bitcoin.Framing;
 
-namespace ProtoGen.Runtime.Tests;
+using static ProtoGen.Bitcoin.Tests.Framing.FramingTestSupport;
+
+namespace ProtoGen.Bitcoin.Tests.Framing;
 
 public class FrameHeaderTests
 {
@@ -34,10 +35,10 @@ public class FrameHeaderTests
     public void RejectsLengthsOverTheLimit()
     {
         var bytes = new byte[FrameHeader.Size];
-        new FrameHeader(Mainnet, MessageCommand.Parse("block"), FrameHeader.MaxProtocolPayloadLength, 0).WriteTo(bytes);
-        Assert.Equal(FrameHeader.MaxProtocolPayloadLength, FrameHeader.Parse(bytes, Mainnet).PayloadLength);
+        new FrameHeader(Mainnet, MessageCommand.Parse("block"), ProtocolLimits.MaxMessagePayload, 0).WriteTo(bytes);
+        Assert.Equal(ProtocolLimits.MaxMessagePayload, FrameHeader.Parse(bytes, Mainnet).PayloadLength);
 
-        foreach (uint length in new uint[] { FrameHeader.MaxProtocolPayloadLength + 1, int.MaxValue, 0x80000000, uint.MaxValue })
+        foreach (uint length in new uint[] { ProtocolLimits.MaxMessagePayload + 1, int.MaxValue, 0x80000000, uint.MaxValue })
         {
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), length);
             var error = Assert.Throws<ProtocolException>(() => FrameHeader.Parse(bytes, Mainnet));
@@ -117,6 +118,16 @@ public class FrameTests
         var stingy = new StingyBufferWriter(maxExtra: 0);
         Frame.Write(stingy, Mainnet, message, default);
         Assert.Equal(expected, stingy.WrittenBytes);
+    }
+
+    [Fact]
+    public void FramingAMessageThatBreaksAFieldLimitFailsBeforeWriting()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var tooLong = new TestMessage { B = new byte[101] };
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => Frame.ToArray(1, tooLong)).Error);
+        Assert.Equal(ProtocolError.EncodeLimitExceeded, Assert.Throws<ProtocolException>(() => Frame.Write(output, 1, tooLong, default)).Error);
+        Assert.Equal(0, output.WrittenCount);
     }
 
     [Fact]
@@ -232,7 +243,7 @@ public class FrameTests
     {
         var header = new byte[FrameHeader.Size];
         new FrameHeader(Mainnet, MessageCommand.Parse("block"), 0, 0).WriteTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), FrameHeader.MaxProtocolPayloadLength + 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), ProtocolLimits.MaxMessagePayload + 1);
 
         // Warm up the throwing path so that one-time costs are not counted below.
         var warm = new ReadOnlySequence<byte>(header);

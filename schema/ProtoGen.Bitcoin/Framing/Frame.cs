@@ -2,7 +2,7 @@ using System;
 using System.Buffers;
 using System.Globalization;
 
-namespace ProtoGen.Framing;
+namespace ProtoGen.Bitcoin.Framing;
 
 /// <summary>Encodes and decodes whole v1 frames (header plus payload).</summary>
 public static class Frame
@@ -93,7 +93,7 @@ public static class Frame
     /// <param name="header">The frame's header.</param>
     /// <param name="payload">The frame's payload (a slice of the original <paramref name="buffer"/>).</param>
     /// <param name="maxPayloadLength">The largest payload accepted.</param>
-    public static FrameStatus TryRead(ref ReadOnlySequence<byte> buffer, uint expectedMagic, out FrameHeader header, out ReadOnlySequence<byte> payload, int maxPayloadLength = FrameHeader.MaxProtocolPayloadLength)
+    public static FrameStatus TryRead(ref ReadOnlySequence<byte> buffer, uint expectedMagic, out FrameHeader header, out ReadOnlySequence<byte> payload, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
     {
         payload = default;
         header = default;
