@@ -164,6 +164,43 @@ public class InventoryTrickleTests
         Assert.Equal(0, remote.Peer.PendingInventoryCount);
     }
 
+    [Fact]
+    public async Task The_pending_list_refuses_inventory_at_MaxPendingInventory_until_a_trickle_drains_it()
+    {
+        const int cap = 4;
+        var (remote, time) = await ConnectAsync(config => config with { MaxPendingInventory = cap });
+        await using var _ = remote;
+
+        // A duplicate is not merged at queue time: it takes a place too.
+        Assert.True(remote.Peer.QueueInventory(Tx(1)));
+        Assert.True(remote.Peer.QueueInventory(Tx(1)));
+        Assert.True(remote.Peer.QueueInventory(Tx(2)));
+        Assert.True(remote.Peer.QueueInventory(Tx(3)));
+        Assert.Equal(cap, remote.Peer.PendingInventoryCount);
+
+        // Full: transactions and blocks alike are refused, and the list stays at the cap.
+        Assert.False(remote.Peer.QueueInventory(Tx(4)));
+        Assert.False(remote.Peer.QueueInventory(Block(5)));
+        Assert.Equal(cap, remote.Peer.PendingInventoryCount);
+        Assert.False(remote.Peer.IsKnownInventory(Tx(4)));
+
+        // The trickle announces what was accepted (the duplicate once) and empties the list.
+        Advance(time, Interval);
+        Assert.Equal([[Tx(1), Tx(2), Tx(3)]], Invs(await remote.SentinelAsync(1)));
+        Assert.Equal(0, remote.Peer.PendingInventoryCount);
+
+        // Room again: what was refused can be queued now, up to the cap.
+        Assert.True(remote.Peer.QueueInventory(Tx(4)));
+        Assert.True(remote.Peer.QueueInventory(Block(5)));
+        Assert.True(remote.Peer.QueueInventory(Tx(6)));
+        Assert.True(remote.Peer.QueueInventory(Tx(7)));
+        Assert.False(remote.Peer.QueueInventory(Tx(8)));
+        Assert.Equal(cap, remote.Peer.PendingInventoryCount);
+        Advance(time, Interval);
+        Assert.Equal([[Block(5)], [Tx(4), Tx(6), Tx(7)]], Invs(await remote.SentinelAsync(2)));
+        Assert.Equal(0, remote.Peer.PendingInventoryCount);
+    }
+
     private static async Task<(PipeRemote Remote, FakeTimeProvider Time)> ConnectAsync(Func<PeerConfig, PeerConfig>? configure = null, bool relay = true)
     {
         var (time, scheduler) = TestConfig.FakeClock();
