@@ -125,7 +125,7 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
     public async Task<SyncResult> RunAsync(Peer peer, int? maxHeaders = null, bool downloadBlocks = true, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        await peer.HandshakeCompleted.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await peer.WaitForHandshakeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         int target = Math.Max(peer.RemoteVersion?.StartHeight ?? 0, Store.Height);
         int headersReceived = 0;
         while (maxHeaders is null || headersReceived < maxHeaders)

@@ -3,15 +3,14 @@ using System.Collections.Generic;
 using System.Net;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
+using ProtoGen.Peers.Protocol;
 
 namespace ProtoGen.Peers;
 
 public sealed partial class Peer
 {
-    private Hash256 _lastGetBlocksBegin;
-    private Hash256 _lastGetBlocksStop;
-    private Hash256 _lastGetHeadersBegin;
-    private Hash256 _lastGetHeadersStop;
+    private readonly RequestDeduplicator _getBlocks = new();
+    private readonly RequestDeduplicator _getHeaders = new();
 
     /// <summary>
     /// Sends addresses: at most 1,000 (a uniformly random subset when given more), as addrv2 when the remote asked
@@ -80,18 +79,9 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
-        Hash256 previousBegin;
-        Hash256 previousStop;
-        lock (_lock)
+        if (!_getBlocks.TryBegin(begin, stopHash, out var previous))
         {
-            if (begin == _lastGetBlocksBegin && stopHash == _lastGetBlocksStop && !(begin.IsZero && stopHash.IsZero))
-            {
-                return false;
-            }
-
-            (previousBegin, previousStop) = (_lastGetBlocksBegin, _lastGetBlocksStop);
-            _lastGetBlocksBegin = begin;
-            _lastGetBlocksStop = stopHash;
+            return false;
         }
 
         if (QueueMessage(new GetBlocksMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash }))
@@ -100,14 +90,7 @@ public sealed partial class Peer
         }
 
         // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
-        lock (_lock)
-        {
-            if (_lastGetBlocksBegin == begin && _lastGetBlocksStop == stopHash)
-            {
-                (_lastGetBlocksBegin, _lastGetBlocksStop) = (previousBegin, previousStop);
-            }
-        }
-
+        _getBlocks.Undo(begin, stopHash, previous);
         return false;
     }
 
@@ -122,18 +105,9 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
-        Hash256 previousBegin;
-        Hash256 previousStop;
-        lock (_lock)
+        if (!_getHeaders.TryBegin(begin, stopHash, out var previous))
         {
-            if (begin == _lastGetHeadersBegin && stopHash == _lastGetHeadersStop && !(begin.IsZero && stopHash.IsZero))
-            {
-                return false;
-            }
-
-            (previousBegin, previousStop) = (_lastGetHeadersBegin, _lastGetHeadersStop);
-            _lastGetHeadersBegin = begin;
-            _lastGetHeadersStop = stopHash;
+            return false;
         }
 
         if (QueueMessage(new GetHeadersMessage { Version = (uint)_config.ProtocolVersion, Locator = ToArray(locator), HashStop = stopHash }))
@@ -142,14 +116,7 @@ public sealed partial class Peer
         }
 
         // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
-        lock (_lock)
-        {
-            if (_lastGetHeadersBegin == begin && _lastGetHeadersStop == stopHash)
-            {
-                (_lastGetHeadersBegin, _lastGetHeadersStop) = (previousBegin, previousStop);
-            }
-        }
-
+        _getHeaders.Undo(begin, stopHash, previous);
         return false;
     }
 

@@ -1,27 +1,30 @@
 using System;
 using System.Buffers;
-using System.Collections.Generic;
 using System.IO;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ProtoGen.Bitcoin;
+using ProtoGen.Peers.Logging;
+using ProtoGen.Peers.Metrics;
+using ProtoGen.Peers.Protocol;
+using ProtoGen.Peers.Transport;
 
 namespace ProtoGen.Peers;
 
 /// <summary>
-/// A Bitcoin peer over any caller-provided stream or duplex pipe: one async reader loop and one async writer loop,
-/// no thread of its own. It performs the version handshake, answers pings and pings back, trickles inventory, detects
-/// stalls and idleness, enforces the bloom-filter rules, keeps statistics, and hands every message to the configured
+/// A Bitcoin peer over any caller-provided stream or duplex pipe. Below it a connection owns the pipes, one async
+/// read loop and one async write loop (no thread of its own), the transport's framing and the send queue; the peer
+/// above it performs the version handshake, answers pings and pings back, trickles inventory, detects stalls and
+/// idleness, enforces the admission and bloom rules, keeps statistics, and hands every message to the configured
 /// listener. Every public member is safe to call from any thread, including from inside listeners.
 /// </summary>
 /// <remarks>
-/// Listeners run one after another on the reader loop: they must not block (queue replies with
+/// Listeners run one after another on the read loop: they must not block (queue replies with
 /// <see cref="QueueMessage(IMessage, TaskCompletionSource?, WireFlags?)"/>, never wait for them).
 /// </remarks>
 public sealed partial class Peer
@@ -32,20 +35,19 @@ public sealed partial class Peer
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PeerScheduler _scheduler;
-    private readonly Stream? _stream;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
-    private readonly CoreListener _core;
-    private readonly Channel<Outgoing> _sendQueue = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SendQueue _queue;
+    private readonly Connection _connection;
+    private readonly HandshakeState _handshake;
+    private readonly KeepAlive _keepAlive;
+    private readonly StallDetector _stalls;
+    private readonly InventoryRelay _inventory;
+    private readonly PeerStatistics _statistics = new();
+    private readonly CoreRules _rules;
+    private readonly TaskCompletionSource _handshakeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _lock = new();
     private readonly string _remoteText;
     private int _started;
     private int _disconnecting;
-    private Task _readLoop = Task.CompletedTask;
-    private Task _writeLoop = Task.CompletedTask;
     private DisconnectReason? _disconnectReason;
 
     private Peer(PeerConfig config, PeerDirection direction, Stream? stream, IDuplexPipe? pipe, EndPoint? remoteEndPoint)
@@ -60,25 +62,23 @@ public sealed partial class Peer
         Direction = direction;
         RemoteEndPoint = remoteEndPoint;
         _remoteText = remoteEndPoint?.ToString() ?? "(stream)";
-        _core = new CoreListener(this);
-        if (stream is not null)
-        {
-            _stream = stream;
-            var pool = config.MemoryPool ?? MemoryPool<byte>.Shared;
-            _input = PipeReader.Create(stream, new StreamPipeReaderOptions(pool, bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-            _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool, minimumBufferSize: 16 * 1024, leaveOpen: true));
-        }
-        else
-        {
-            _input = pipe!.Input;
-            _output = pipe.Output;
-        }
-
         ConnectedAt = _time.GetUtcNow();
-        _lastReceive = ConnectedAt;
-        _trickleInterval = config.TrickleInterval ?? (direction == PeerDirection.Outbound ? PeerDefaults.OutboundTrickleInterval : PeerDefaults.InboundTrickleInterval);
-        _knownInventory = new KnownInventory(config.KnownInventoryCapacity);
-        _negotiatedVersion = config.ProtocolVersion;
+
+        _handshake = new HandshakeState(config.ProtocolVersion);
+        _keepAlive = new KeepAlive(_time, config.PingInterval, config.PingTimeout, config.IdleTimeout);
+        _stalls = new StallDetector(config.StallResponseTimeout);
+        var trickle = config.TrickleInterval ?? (direction == PeerDirection.Outbound ? PeerDefaults.OutboundTrickleInterval : PeerDefaults.InboundTrickleInterval);
+        _inventory = new InventoryRelay(config.KnownInventoryCapacity, config.MaxPendingInventory, trickle);
+        _queue = new SendQueue(config.SendQueueCapacity);
+        _rules = new CoreRules(this);
+        var options = new ConnectionOptions(
+            config.MemoryPool ?? MemoryPool<byte>.Shared,
+            config.ReceiveBufferSize,
+            PeerDefaults.MinimumReadSize,
+            config.SendBufferSize,
+            PeerDefaults.FlushThreshold,
+            config.DisposeStream);
+        _connection = new Connection(stream, pipe, options, new V1MessageTransport(config.Network), new MessageRouter(this), _queue);
     }
 
     /// <summary>A process-unique id.</summary>
@@ -105,8 +105,31 @@ public sealed partial class Peer
     /// <summary>Why the peer ended, once it has.</summary>
     public DisconnectReason? DisconnectReason => Volatile.Read(ref _disconnectReason);
 
-    /// <summary>Completes when the version handshake has finished; faults with <see cref="PeerDisconnectedException"/> if the peer ends first.</summary>
-    public Task HandshakeCompleted => _handshake.Task;
+    /// <summary>The transport in use (<c>v1</c> or <c>v2</c>).</summary>
+    public string TransportName => _connection.Transport.Name;
+
+    internal ILogger Logger => _logger;
+
+    internal TimeProvider Time => _time;
+
+    internal HandshakeState Handshake => _handshake;
+
+    internal KeepAlive KeepAliveState => _keepAlive;
+
+    internal StallDetector Stalls => _stalls;
+
+    internal InventoryRelay Inventory => _inventory;
+
+    internal PeerStatistics Statistics => _statistics;
+
+    internal SendQueue Queue => _queue;
+
+    internal CoreRules Rules => _rules;
+
+    internal string RemoteText => _remoteText;
+
+    /// <summary>The connection's loops, for tests that prove nothing is left running.</summary>
+    internal (Task Read, Task Write) Loops => (_connection.ReadLoop, _connection.WriteLoop);
 
     /// <summary>Creates an outbound peer over a connected stream. Call <see cref="Start"/> to begin (it sends our version).</summary>
     /// <param name="config">The configuration.</param>
@@ -177,22 +200,17 @@ public sealed partial class Peer
         }
 
         var now = _time.GetUtcNow();
-        lock (_lock)
-        {
-            _handshakeDeadline = now + _config.HandshakeTimeout;
-            _lastReceive = now;
-        }
-
+        _handshake.StartDeadline(now + _config.HandshakeTimeout);
+        _keepAlive.Received(now);
         PeerMetrics.Connected(Direction, +1);
         PeerLog.Connected(_logger, Id, _remoteText, Direction);
         _scheduler.Register(this);
         if (Direction == PeerDirection.Outbound)
         {
-            SendVersion();
+            _rules.SendVersion();
         }
 
-        _readLoop = Task.Run(ReadLoopAsync);
-        _writeLoop = Task.Run(WriteLoopAsync);
+        _connection.Start();
     }
 
     /// <summary>
@@ -211,15 +229,9 @@ public sealed partial class Peer
         Volatile.Write(ref _disconnectReason, reason);
         PeerLog.Disconnected(_logger, Id, _remoteText, reason);
         _scheduler.Unregister(this);
-        _handshake.TrySetException(new PeerDisconnectedException(reason));
-        _ = _handshake.Task.Exception; // observed: nobody may be waiting for it
-        _sendQueue.Writer.TryComplete();
-        _shutdown.Cancel();
-        if (_stream is null)
-        {
-            _input.CancelPendingRead();
-        }
-
+        _handshakeDone.TrySetException(new PeerDisconnectedException(reason));
+        _ = _handshakeDone.Task.Exception; // observed: nobody may be waiting for it
+        _connection.Abort();
         _ = Task.Run(StopAsync);
     }
 
@@ -231,45 +243,34 @@ public sealed partial class Peer
     /// <summary>Completes once the peer has stopped: both loops ended, the timer registration removed, the stream closed and every pending send completed.</summary>
     public Task WaitForDisconnectAsync() => _stopped.Task;
 
-    /// <summary>Waits for the handshake, with a cancellation token.</summary>
+    /// <summary>Completes when the version handshake has finished; faults with <see cref="PeerDisconnectedException"/> if the peer ends first.</summary>
     /// <param name="cancellationToken">Cancels the wait (not the peer).</param>
-    public Task WaitForHandshakeAsync(CancellationToken cancellationToken = default) => _handshake.Task.WaitAsync(cancellationToken);
+    public Task WaitForHandshakeAsync(CancellationToken cancellationToken = default) => _handshakeDone.Task.WaitAsync(cancellationToken);
+
+    /// <summary>The peer as text: id, address, direction.</summary>
+    public override string ToString() => $"peer {Id} {_remoteText} ({Direction.ToString().ToLowerInvariant()})";
+
+    /// <summary>The handshake completed (called once by the core rules).</summary>
+    internal void HandshakeSucceeded() => _handshakeDone.TrySetResult();
+
+    /// <summary>Called by the scheduler every tick: deadlines, keep-alive ping and inventory trickle.</summary>
+    /// <param name="now">The time.</param>
+    internal void OnTick(DateTimeOffset now)
+    {
+        if (IsConnected)
+        {
+            _rules.OnTick(now);
+        }
+    }
 
     private async Task StopAsync()
     {
         try
         {
-            if (_stream is not null && _config.DisposeStream)
-            {
-                // Unblocks a read or write the stream would not cancel.
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-
-            try
-            {
-                await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                // The loops end with these on shutdown; nothing to report.
-            }
-
-            await _input.CompleteAsync().ConfigureAwait(false);
-            try
-            {
-                // A stream writer completed without an error flushes what is still buffered to the stream, which is
-                // closed (or whose remote stopped reading) by now: that throws, skips the rest of this shutdown and
-                // keeps the pooled buffers. Completing it with an error discards those bytes and returns the buffers.
-                await _output.CompleteAsync(_stream is null ? null : new PeerDisconnectedException(_disconnectReason)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-            {
-                // The transport is gone; nothing left to write.
-            }
-
-            FailPendingSends();
-            FailPingWaiters();
-            _shutdown.Dispose();
+            var error = new PeerDisconnectedException(_disconnectReason);
+            await _connection.StopAsync(error).ConfigureAwait(false);
+            _queue.FailPending(error);
+            _keepAlive.FailWaiters(error);
             if (Volatile.Read(ref _started) != 0)
             {
                 PeerMetrics.Connected(Direction, -1);
@@ -290,7 +291,4 @@ public sealed partial class Peer
             _stopped.TrySetResult();
         }
     }
-
-    /// <summary>The peer as text: id, address, direction.</summary>
-    public override string ToString() => $"peer {Id} {_remoteText} ({Direction.ToString().ToLowerInvariant()})";
 }

@@ -94,8 +94,13 @@ public sealed record PeerConfig
     /// <summary>The scheduler driving every peer's timers; null uses the shared one for <see cref="TimeProvider"/>.</summary>
     public PeerScheduler? Scheduler { get; init; }
 
-    /// <summary>The nonces of our version messages, to detect self-connections; peers of one node share it (default: process-wide).</summary>
-    public NonceCache NonceCache { get; init; } = NonceCache.Shared;
+    /// <summary>
+    /// The nonces of our version messages, to detect connections to ourselves. It scopes a node's identity: every
+    /// configuration made with <c>new</c> gets a cache of its own, and copies made with <c>with</c> share it, so a
+    /// server and the connector derived from one configuration recognise each other's nonces while two nodes a user
+    /// creates in one process do not.
+    /// </summary>
+    public NonceCache NonceCache { get; init; } = new();
 
     /// <summary>The pool receive buffers come from (default: <see cref="MemoryPool{T}.Shared"/>).</summary>
     public MemoryPool<byte>? MemoryPool { get; init; }
@@ -129,6 +134,12 @@ public sealed record PeerConfig
 
     /// <summary>User messages that may wait to be written; when full, <c>QueueMessage</c> drops the new message and says so.</summary>
     public int SendQueueCapacity { get; init; } = PeerDefaults.SendQueueCapacity;
+
+    /// <summary>The size of each receive buffer taken from <see cref="MemoryPool"/> for a stream (default 16 KiB).</summary>
+    public int ReceiveBufferSize { get; init; } = PeerDefaults.ReceiveBufferSize;
+
+    /// <summary>The least size of each send buffer taken from <see cref="MemoryPool"/> for a stream (default 16 KiB).</summary>
+    public int SendBufferSize { get; init; } = PeerDefaults.SendBufferSize;
 
     /// <summary>Whether to dispose the stream when the peer stops (default true: the peer owns its connection).</summary>
     public bool DisposeStream { get; init; } = true;
@@ -172,6 +183,11 @@ public sealed record PeerConfig
         if (MaxInventoryPerMessage is < 1 or > ProtocolLimits.MaxInventory)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxInventoryPerMessage), "1 to 50,000");
+        }
+
+        if (ReceiveBufferSize < PeerDefaults.MinimumReadSize || SendBufferSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveBufferSize), $"buffer sizes must be positive, the receive buffer at least {PeerDefaults.MinimumReadSize} bytes");
         }
 
         if (SendQueueCapacity < 1 || KnownInventoryCapacity < 1 || MaxPendingInventory < 1)

@@ -56,6 +56,18 @@ public static class PeerDefaults
     /// <summary>Peers below this version are disconnected (Bitcoin Core <c>MIN_PEER_PROTO_VERSION</c>).</summary>
     public const int MinProtocolVersion = 31800;
 
+    /// <summary>The size of each receive buffer a peer takes from its pool (<see cref="PeerConfig.ReceiveBufferSize"/>).</summary>
+    public const int ReceiveBufferSize = 16 * 1024;
+
+    /// <summary>The least size of each send buffer a peer takes from its pool (<see cref="PeerConfig.SendBufferSize"/>).</summary>
+    public const int SendBufferSize = 16 * 1024;
+
+    /// <summary>The least free space a receive buffer must have before the next read from the stream.</summary>
+    public const int MinimumReadSize = 4 * 1024;
+
+    /// <summary>Bytes the writer encodes before it flushes in the middle of a burst of messages.</summary>
+    public const int FlushThreshold = 256 * 1024;
+
     /// <summary>Payloads up to this size are decoded in place from the receive buffer; larger ones are copied once into a buffer the message keeps.</summary>
     public const int InPlaceDecodeLimit = 16 * 1024;
 }

@@ -61,7 +61,7 @@ public class ListenConnectTests
         var peer = await Peers.Peer.ConnectAsync(config, "127.0.0.1", port).WaitAsync(Limits.Wait);
         try
         {
-            await peer.HandshakeCompleted.WaitAsync(Limits.Wait);
+            await peer.WaitForHandshakeAsync().WaitAsync(Limits.Wait);
             await listen.Out.WaitForLineAsync(line => line.Contains(" connect    peer ", StringComparison.Ordinal));
 
             Assert.Equal(0, await listen.StopAsync());

@@ -188,7 +188,7 @@ public class PeerServerTests
                 clients.Add(await Peer.ConnectAsync(config, "127.0.0.1", PeerServer.LocalEndPoint.Port).WaitAsync(NodeTestConfig.Timeout));
             }
 
-            await Task.WhenAll(clients.Select(c => c.HandshakeCompleted)).WaitAsync(NodeTestConfig.Timeout);
+            await Task.WhenAll(clients.Select(c => c.WaitForHandshakeAsync())).WaitAsync(NodeTestConfig.Timeout);
             return clients;
         }
 
@@ -197,7 +197,7 @@ public class PeerServerTests
         {
             await Poll.UntilAsync(() => Accepted.Count == count, $"{count} peers accepted (now {Accepted.Count})");
             var peers = Accepted.Select(a => a.Peer).ToList();
-            await Task.WhenAll(peers.Select(p => p.HandshakeCompleted)).WaitAsync(NodeTestConfig.Timeout);
+            await Task.WhenAll(peers.Select(p => p.WaitForHandshakeAsync())).WaitAsync(NodeTestConfig.Timeout);
             return peers.ToDictionary(p => p.RemoteVersion!.UserAgent!);
         }
 

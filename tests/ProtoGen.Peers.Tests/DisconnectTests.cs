@@ -119,7 +119,7 @@ public class DisconnectTests
         remote.Peer.Disconnect(DisconnectKind.Requested, "changed my mind");
         await remote.Peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
 
-        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.HandshakeCompleted);
+        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.WaitForHandshakeAsync());
         Assert.Equal("changed my mind", failure.Reason!.Detail);
         await Assert.ThrowsAsync<PeerDisconnectedException>(() => held.Task);
         Assert.Equal(0, scheduler.Count);

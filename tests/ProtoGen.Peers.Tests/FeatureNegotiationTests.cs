@@ -65,7 +65,7 @@ public class FeatureNegotiationTests
         await raw.SendAsync(new SendTxRcnclMessage { Version = 1, Salt = 42 });
         await raw.ReceiveUntilAsync("verack");
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
 
         var features = raw.Peer.Features;
         Assert.True(features.WtxidRelay);
@@ -103,7 +103,7 @@ public class FeatureNegotiationTests
         await raw.SendAsync(new SendAddrV2Message());
         await raw.ReceiveUntilAsync("verack");
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
 
         Assert.False(raw.Peer.Features.WtxidRelay);
         Assert.True(raw.Peer.Features.AddrV2);
@@ -224,7 +224,7 @@ public class FeatureNegotiationTests
         await raw.SendAsync(new FeeFilterMessage { FeeRate = 5_000 });
         await raw.ReceiveUntilAsync("verack");
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
 
         var features = raw.Peer.Features;
         Assert.True(features.SendHeaders);

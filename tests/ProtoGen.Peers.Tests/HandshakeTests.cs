@@ -27,7 +27,7 @@ public class HandshakeTests
         Assert.False(raw.Peer.IsHandshakeComplete);
 
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         Assert.True(raw.Peer.IsHandshakeComplete);
         Assert.Equal("/RawPeer:1.0/", raw.Peer.RemoteVersion!.UserAgent);
     }
@@ -51,7 +51,7 @@ public class HandshakeTests
         Assert.Equal("verack", (await raw.ReceiveFrameAsync()).Command.ToString());
 
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
     }
 
     [Theory]
@@ -224,7 +224,7 @@ public class HandshakeTests
             var outboundReason = await Eventually.DisconnectedAsync(outbound);
             Assert.NotEqual(DisconnectKind.None, outboundReason.Kind);
             Assert.False(outbound.IsHandshakeComplete);
-            await Assert.ThrowsAsync<PeerDisconnectedException>(() => outbound.HandshakeCompleted);
+            await Assert.ThrowsAsync<PeerDisconnectedException>(() => outbound.WaitForHandshakeAsync());
         }
         finally
         {
@@ -286,7 +286,7 @@ public class HandshakeTests
         var reason = await Eventually.DisconnectedAsync(raw.Peer);
         Assert.Equal(DisconnectKind.HandshakeTimeout, reason.Kind);
         Assert.Contains("no verack", reason.Detail, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<PeerDisconnectedException>(() => raw.Peer.HandshakeCompleted);
+        await Assert.ThrowsAsync<PeerDisconnectedException>(() => raw.Peer.WaitForHandshakeAsync());
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public class ListenerErrorTests
         Assert.Equal(DisconnectKind.ListenerError, reason.Kind);
         Assert.Equal("the listener for version threw FormatException: bad agent", reason.Detail);
         Assert.Equal([reason], stopped);
-        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.HandshakeCompleted);
+        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.WaitForHandshakeAsync());
         Assert.Same(reason, failure.Reason);
 
         // The peer core had taken the version in before the listener ran.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
+using ProtoGen.Peers.Logging;
 using ProtoGen.Peers.Tests.Infrastructure;
 using ProtoGen.Peers.Tests.Support;
 
@@ -42,7 +43,7 @@ public class LoggingTests
         var (verack, received) = await remote.ReceiveUntilAsync("verack");
         received.Add(verack);
         await Send(new VerAckMessage());
-        await remote.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await remote.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
 
         await Send(new InvMessage { Inventory = new[] { inv, new InventoryVector(InventoryType.Wtx, tx.GetWitnessTxId()), new InventoryVector(InventoryType.WitnessTx, block.Transactions[2].GetTxId()), new InventoryVector(InventoryType.Block, block.GetHash()) } });
         await Send(new HeadersMessage { Headers = new[] { h1, h2 } });

@@ -58,7 +58,7 @@ public class MessageAdmissionTests
 
         await raw.ReceiveUntilAsync("verack");
         await raw.SendAsync(new VerAckMessage());
-        await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
 
         // Nothing but the handshake was delivered, and the early ping was never answered.
         Assert.Equal(["version", "verack"], log.Commands);
@@ -84,7 +84,7 @@ public class MessageAdmissionTests
         if (afterVerack)
         {
             await raw.SendAsync(new VerAckMessage());
-            await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+            await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         }
 
         long ignored = raw.Peer.GetStats().MessagesIgnored;
@@ -100,7 +100,7 @@ public class MessageAdmissionTests
         {
             // The handshake still completes normally.
             await raw.SendAsync(new VerAckMessage());
-            await raw.Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+            await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         }
 
         Assert.Equal(1, raw.Peer.GetStats().SentByCommand["version"].Messages);

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
+using ProtoGen.Peers.Metrics;
 using ProtoGen.Peers.Tests.Infrastructure;
 using ProtoGen.Peers.Tests.Support;
 

@@ -38,7 +38,7 @@ public class RequiredServicesTests
         Assert.Equal([reason], stopped);
 
         // The handshake fails with the same reason.
-        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.HandshakeCompleted);
+        var failure = await Assert.ThrowsAsync<PeerDisconnectedException>(() => remote.Peer.WaitForHandshakeAsync());
         Assert.Same(reason, failure.Reason);
         Assert.False(remote.Peer.IsHandshakeComplete);
 

@@ -54,7 +54,7 @@ public class StatsTests
         await Send(new SendTxRcnclMessage { Version = 1, Salt = 42 });
         await ReceiveUntil((command, _) => command == "verack");
         await Send(new VerAckMessage());
-        await peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         await Send(new SendHeadersMessage());
         await Send(new SendCmpctMessage { HighBandwidth = true, Version = 2 });
         await Send(new FeeFilterMessage { FeeRate = 2000 });

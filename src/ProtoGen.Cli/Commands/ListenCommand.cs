@@ -131,7 +131,7 @@ internal sealed class ListenCommand : Command
     {
         try
         {
-            await peer.HandshakeCompleted.ConfigureAwait(false);
+            await peer.WaitForHandshakeAsync().ConfigureAwait(false);
         }
         catch (PeerDisconnectedException)
         {

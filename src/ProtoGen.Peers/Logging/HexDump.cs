@@ -2,13 +2,13 @@ using System;
 using System.Buffers;
 using System.Text;
 
-namespace ProtoGen.Peers;
+namespace ProtoGen.Peers.Logging;
 
 /// <summary>
 /// Formats bytes in the layout of <c>hexdump -C</c>: an 8-digit hex offset, 16 bytes in two groups of 8, the
 /// printable ASCII column between bars, and a final line with the total length. Identical lines are not squeezed.
 /// </summary>
-public static class HexDump
+internal static class HexDump
 {
     /// <summary>Formats <paramref name="data"/>.</summary>
     /// <param name="data">The bytes.</param>

@@ -1,10 +1,9 @@
 using System;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
 
-namespace ProtoGen.Peers;
+namespace ProtoGen.Peers.Logging;
 
 /// <summary>One-line summaries of messages for debug logs: the key fields (inventory counts by type, heights, hashes).</summary>
 public static class MessageSummaries
@@ -113,17 +112,4 @@ public static class MessageSummaries
 
     private static string DescribeLocator(WireArray<Hash256> locator, Hash256 stop) =>
         string.Format(CultureInfo.InvariantCulture, "locator {0} hashes from {1}, stop {2}", locator.Count, locator.IsEmpty ? "(none)" : locator[0].ToString(), stop);
-}
-
-public sealed partial class Peer
-{
-    private int _currentFrameBytes;
-
-    private void LogReceived(IMessage message)
-    {
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            PeerLog.Received(_logger, message.Command.ToString(), _currentFrameBytes, Id, MessageSummaries.Describe(message));
-        }
-    }
 }

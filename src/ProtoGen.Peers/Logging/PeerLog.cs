@@ -2,7 +2,7 @@ using System;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
 
-namespace ProtoGen.Peers;
+namespace ProtoGen.Peers.Logging;
 
 /// <summary>The peer's log messages, source-generated with <see cref="LoggerMessageAttribute"/> (no boxing, no formatting unless enabled).</summary>
 internal static partial class PeerLog

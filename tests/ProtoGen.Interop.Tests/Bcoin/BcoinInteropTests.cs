@@ -221,7 +221,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         var clock = Stopwatch.StartNew();
         await follower.RpcAsync("addnode", $"127.0.0.1:{listener.LocalEndPoint.Port}", "onetry");
         var peer = await accepted.Task.WaitAsync(Timeouts.Short);
-        await peer.HandshakeCompleted.WaitAsync(Timeouts.Short);
+        await peer.WaitForHandshakeAsync().WaitAsync(Timeouts.Short);
         Assert.True(peer.IsInbound);
         Assert.Equal(BcoinUserAgent, peer.RemoteVersion!.UserAgent);
         Assert.Equal(70015, peer.ProtocolVersion);

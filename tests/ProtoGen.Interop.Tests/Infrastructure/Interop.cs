@@ -138,7 +138,7 @@ internal static class InteropConfig
         var peer = await Peer.ConnectAsync(config, "127.0.0.1", port).WaitAsync(Timeouts.Short);
         try
         {
-            await peer.HandshakeCompleted.WaitAsync(Timeouts.Short);
+            await peer.WaitForHandshakeAsync().WaitAsync(Timeouts.Short);
             return peer;
         }
         catch

@@ -42,7 +42,7 @@ internal sealed class PeerPair : IAsyncDisposable
     public static async Task<PeerPair> HandshakeAsync(PeerConfig clientConfig, PeerConfig serverConfig)
     {
         var pair = await ConnectAsync(clientConfig, serverConfig);
-        await Task.WhenAll(pair.Client.HandshakeCompleted, pair.Server.HandshakeCompleted).WaitAsync(Timeout);
+        await Task.WhenAll(pair.Client.WaitForHandshakeAsync(), pair.Server.WaitForHandshakeAsync()).WaitAsync(Timeout);
         return pair;
     }
 

@@ -147,7 +147,7 @@ internal sealed class RawPeer : IAsyncDisposable
         await SendAsync(version ?? Version());
         var (_, skipped) = await ReceiveUntilAsync("verack");
         await SendAsync(new VerAckMessage());
-        await Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         skipped.Add("verack");
         return skipped;
     }

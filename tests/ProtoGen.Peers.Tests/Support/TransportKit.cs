@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
@@ -169,7 +168,7 @@ internal sealed class PipeRemote : IAsyncDisposable
 
         var (verack, before) = await ReceiveUntilAsync("verack");
         await SendAsync(new VerAckMessage());
-        await Peer.HandshakeCompleted.WaitAsync(PeerPair.Timeout);
+        await Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
         before.Add(verack);
         return before;
     }
@@ -214,7 +213,7 @@ internal sealed class PipePair : IAsyncDisposable
 
     public Peers.Peer Server { get; }
 
-    public Task HandshakeAsync() => Task.WhenAll(Client.HandshakeCompleted, Server.HandshakeCompleted).WaitAsync(PeerPair.Timeout);
+    public Task HandshakeAsync() => Task.WhenAll(Client.WaitForHandshakeAsync(), Server.WaitForHandshakeAsync()).WaitAsync(PeerPair.Timeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -519,16 +518,10 @@ internal static class Poll
     }
 }
 
-/// <summary>Test-only access to a peer's private loop tasks (to prove nothing is left running).</summary>
+/// <summary>Test-only access to a peer's connection loops (to prove nothing is left running).</summary>
 internal static class PeerLoops
 {
-    private static readonly FieldInfo ReadLoop = typeof(Peers.Peer).GetField("_readLoop", BindingFlags.Instance | BindingFlags.NonPublic)
-        ?? throw new InvalidOperationException("Peer._readLoop not found");
-
-    private static readonly FieldInfo WriteLoop = typeof(Peers.Peer).GetField("_writeLoop", BindingFlags.Instance | BindingFlags.NonPublic)
-        ?? throw new InvalidOperationException("Peer._writeLoop not found");
-
-    public static (Task Read, Task Write) Of(Peers.Peer peer) => ((Task)ReadLoop.GetValue(peer)!, (Task)WriteLoop.GetValue(peer)!);
+    public static (Task Read, Task Write) Of(Peers.Peer peer) => peer.Loops;
 
     public static bool Stopped(Peers.Peer peer)
     {
@@ -617,7 +610,7 @@ internal sealed class TrackedPair : IAsyncDisposable
         }
     }
 
-    public Task HandshakeAsync() => Task.WhenAll(Client.HandshakeCompleted, Server.HandshakeCompleted).WaitAsync(PeerPair.Timeout);
+    public Task HandshakeAsync() => Task.WhenAll(Client.WaitForHandshakeAsync(), Server.WaitForHandshakeAsync()).WaitAsync(PeerPair.Timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -36,7 +36,7 @@ internal sealed class Loopback : IAsyncDisposable
         server.Start();
         client.Start();
         var pair = new Loopback(client, server);
-        await Task.WhenAll(client.HandshakeCompleted, server.HandshakeCompleted).WaitAsync(Timeout);
+        await Task.WhenAll(client.WaitForHandshakeAsync(), server.WaitForHandshakeAsync()).WaitAsync(Timeout);
         return pair;
     }
 

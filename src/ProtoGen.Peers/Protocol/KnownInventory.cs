@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using ProtoGen.Bitcoin;
 
-namespace ProtoGen.Peers;
+namespace ProtoGen.Peers.Protocol;
 
 /// <summary>
 /// A bounded most-recently-used set of inventory a peer is known to have (it announced it, or we announced it).
@@ -57,63 +57,4 @@ internal sealed class KnownInventory
         InventoryType.FilteredWitnessBlock => item with { Type = InventoryType.FilteredBlock },
         _ => item,
     };
-}
-
-/// <summary>
-/// The nonces of a node's recent version messages (bounded, most recent kept), to detect connections to itself: a
-/// version that echoes one of them came from us. Peers of one node share one cache; <see cref="Shared"/> is the
-/// process-wide default. Thread-safe.
-/// </summary>
-public sealed class NonceCache
-{
-    private readonly ulong[] _ring;
-    private readonly System.Threading.Lock _lock = new();
-    private int _next;
-
-    /// <summary>Creates a cache.</summary>
-    /// <param name="capacity">How many recent nonces to keep (btcd keeps 50).</param>
-    public NonceCache(int capacity = PeerDefaults.SentNonceCacheSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ring = new ulong[capacity];
-    }
-
-    /// <summary>The process-wide cache used when a configuration names none.</summary>
-    public static NonceCache Shared { get; } = new();
-
-    /// <summary>Creates a random non-zero nonce and remembers it.</summary>
-    public ulong Create()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        ulong nonce;
-        do
-        {
-            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
-            nonce = BitConverter.ToUInt64(bytes);
-        }
-        while (nonce == 0);
-
-        lock (_lock)
-        {
-            _ring[_next] = nonce;
-            _next = (_next + 1) % _ring.Length;
-        }
-
-        return nonce;
-    }
-
-    /// <summary>Whether <paramref name="nonce"/> is one of ours.</summary>
-    /// <param name="nonce">The nonce from a remote version message.</param>
-    public bool Contains(ulong nonce)
-    {
-        if (nonce == 0)
-        {
-            return false;
-        }
-
-        lock (_lock)
-        {
-            return Array.IndexOf(_ring, nonce) >= 0;
-        }
-    }
 }

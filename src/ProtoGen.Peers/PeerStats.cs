@@ -5,102 +5,6 @@ using ProtoGen.Bitcoin;
 
 namespace ProtoGen.Peers;
 
-public sealed partial class Peer
-{
-    private readonly Dictionary<MessageCommand, MessageCount> _sentByCommand = [];
-    private readonly Dictionary<MessageCommand, MessageCount> _receivedByCommand = [];
-    private long _bytesSent;
-    private long _bytesReceived;
-    private long _messagesSent;
-    private long _messagesReceived;
-    private long _messagesIgnored;
-    private DateTimeOffset? _lastSend;
-    private DateTimeOffset? _lastReceiveMessage;
-
-    /// <summary>Returns one consistent snapshot of the peer's statistics (taken under the peer's lock).</summary>
-    public PeerStats GetStats()
-    {
-        lock (_lock)
-        {
-            return new PeerStats
-            {
-                Id = Id,
-                RemoteEndPoint = RemoteEndPoint,
-                Inbound = IsInbound,
-                Services = _remoteServices,
-                UserAgent = _remoteUserAgent ?? string.Empty,
-                ProtocolVersion = _negotiatedVersion,
-                RemoteProtocolVersion = _remoteVersion,
-                StartingHeight = _remoteStartHeight,
-                LastBlock = _lastBlock,
-                TimeOffset = TimeSpan.FromSeconds(_timeOffsetSeconds),
-                ConnectedAt = ConnectedAt,
-                LastSend = _lastSend,
-                LastReceive = _lastReceiveMessage,
-                BytesSent = _bytesSent,
-                BytesReceived = _bytesReceived,
-                MessagesSent = _messagesSent,
-                MessagesReceived = _messagesReceived,
-                MessagesIgnored = _messagesIgnored,
-                SentByCommand = Snapshot(_sentByCommand),
-                ReceivedByCommand = Snapshot(_receivedByCommand),
-                LastPingNonce = _pingNonce,
-                LastPingTime = _pingSentAt,
-                LastPingRoundTrip = _lastPingRoundTrip,
-                MinPingRoundTrip = _minPingRoundTrip,
-                PingOutstanding = _pingOutstanding,
-                Features = FeaturesLocked(),
-                HandshakeComplete = _verackReceived,
-                QueuedMessages = QueuedMessageCount,
-                DisconnectReason = DisconnectReason,
-            };
-        }
-    }
-
-    private static Dictionary<string, MessageCount> Snapshot(Dictionary<MessageCommand, MessageCount> counts)
-    {
-        var copy = new Dictionary<string, MessageCount>(counts.Count, StringComparer.Ordinal);
-        foreach (var (command, count) in counts)
-        {
-            copy[command.ToString()] = count;
-        }
-
-        return copy;
-    }
-
-    private void RecordReceived(MessageCommand command, int bytes)
-    {
-        var now = _time.GetUtcNow();
-        lock (_lock)
-        {
-            _bytesReceived += bytes;
-            _messagesReceived++;
-            _lastReceiveMessage = now;
-            _receivedByCommand.TryGetValue(command, out var count);
-            _receivedByCommand[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
-        }
-
-        PeerMetrics.Received(command, bytes);
-    }
-
-    private void RecordSent(IMessage message, int bytes)
-    {
-        var now = _time.GetUtcNow();
-        var command = message.Command;
-        lock (_lock)
-        {
-            _bytesSent += bytes;
-            _messagesSent++;
-            _lastSend = now;
-            _sentByCommand.TryGetValue(command, out var count);
-            _sentByCommand[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
-        }
-
-        OnRequestSent(message, now);
-        PeerMetrics.Sent(command, bytes);
-    }
-}
-
 /// <summary>Messages and bytes (headers included) for one command.</summary>
 /// <param name="Messages">The number of messages.</param>
 /// <param name="Bytes">The bytes on the wire.</param>
@@ -192,6 +96,12 @@ public sealed record PeerStats
 
     /// <summary>User messages waiting to be written.</summary>
     public int QueuedMessages { get; init; }
+
+    /// <summary>The transport in use: <c>v1</c> (plaintext framing) or <c>v2</c> (BIP324 encrypted).</summary>
+    public string Transport { get; init; } = "v1";
+
+    /// <summary>The BIP324 session id as hex, which both sides can compare out of band; null for v1.</summary>
+    public string? SessionId { get; init; }
 
     /// <summary>Why the peer ended, if it has.</summary>
     public DisconnectReason? DisconnectReason { get; init; }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 
-namespace ProtoGen.Peers;
+namespace ProtoGen.Peers.Metrics;
 
 /// <summary>
 /// The peer counters as <c>System.Diagnostics.Metrics</c> instruments on the meter <c>ProtoGen.Peer</c>

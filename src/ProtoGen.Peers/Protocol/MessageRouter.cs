@@ -1,0 +1,278 @@
+using System;
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using ProtoGen.Bitcoin;
+using ProtoGen.Peers.Logging;
+using ProtoGen.Peers.Metrics;
+using ProtoGen.Peers.Transport;
+
+namespace ProtoGen.Peers.Protocol;
+
+/// <summary>
+/// The protocol side of a peer's connection. A received message flows one way: its catalogue entry is looked up once,
+/// the admission rules decide whether it may be processed now, it is decoded, the core rules apply, and the user's
+/// listener gets it. Written messages update the statistics, the request deadlines and the write hook.
+/// </summary>
+internal sealed class MessageRouter : IConnectionHandler
+{
+    private readonly Peer _peer;
+    private readonly PeerConfig _config;
+    private readonly ILogger _logger;
+
+    public MessageRouter(Peer peer)
+    {
+        _peer = peer;
+        _config = peer.Config;
+        _logger = peer.Logger;
+    }
+
+    public bool IsActive => _peer.IsConnected;
+
+    public void OnReceived(in TransportMessage message)
+    {
+        var now = _peer.Time.GetUtcNow();
+        var command = message.Command;
+        _peer.KeepAliveState.Received(now);
+        _peer.Statistics.Received(command, message.WireSize, now);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            PeerLog.ReceivedFrame(_logger, _peer.Id, command.ToString(), message.WireSize, HexDump.Format(message.WireBytes));
+        }
+
+        if (message.Status != TransportMessageStatus.Ok)
+        {
+            // Bitcoin Core drops such a message and keeps the connection.
+            bool badChecksum = message.Status == TransportMessageStatus.BadChecksum;
+            string why = badChecksum ? "checksum mismatch" : "malformed command";
+            PeerMetrics.FrameDropped(why);
+            Ignore(command, why);
+            InvokeHook(_config.OnRead, command, message.WireSize, null, new ProtocolException(badChecksum ? ProtocolError.BadChecksum : ProtocolError.InvalidCommand, why));
+            return;
+        }
+
+        if (command == PongMessage.Command && message.Payload.Length < sizeof(ulong) && _peer.Handshake.IsComplete)
+        {
+            // Bitcoin Core: a pong too short for its nonce cancels the ping ("short payload") and keeps the peer.
+            _peer.Rules.OnShortPong();
+            Ignore(command, "short payload");
+            InvokeHook(_config.OnRead, command, message.WireSize, null, null);
+            return;
+        }
+
+        Route(command, message.Payload, message.WireSize);
+    }
+
+    public WireContext GetWriteContext(in OutgoingMessage item) => _peer.Handshake.WriteContext(item.Flags, item.Message);
+
+    public void OnWritten(in OutgoingMessage item, ReadOnlySpan<byte> wireBytes)
+    {
+        var message = item.Message;
+        var now = _peer.Time.GetUtcNow();
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            PeerLog.Sending(_logger, _peer.Id, message.Command.ToString(), wireBytes.Length, MessageSummaries.Describe(message));
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                PeerLog.SentFrame(_logger, _peer.Id, message.Command.ToString(), wireBytes.Length, HexDump.Format(wireBytes));
+            }
+        }
+
+        _peer.Statistics.Sent(message.Command, wireBytes.Length, now);
+        _peer.Rules.OnWritten(message, now);
+        InvokeHook(_config.OnWrite, message.Command, wireBytes.Length, message, null);
+    }
+
+    public void OnWriteRefused(in OutgoingMessage item, Exception error)
+    {
+        PeerLog.SendFailed(_logger, _peer.Id, item.Message.Command.ToString(), error.Message);
+        InvokeHook(_config.OnWrite, item.Message.Command, 0, item.Message, error);
+    }
+
+    public void OnConnectionEnded(DisconnectReason reason) => _peer.Disconnect(reason);
+
+    public void OnUnexpectedError(Exception error) => PeerLog.CallbackFailed(_logger, _peer.Id, error);
+
+    public Exception CreateDisconnectedError() => new PeerDisconnectedException(_peer.DisconnectReason);
+
+    private void Route(MessageCommand command, ReadOnlySequence<byte> payload, int wireSize)
+    {
+        var descriptor = BitcoinMessages.FindMessage(command);
+        IMessageDispatcher<Peer>? set = null;
+        if (descriptor is null)
+        {
+            foreach (var candidate in _config.MessageSets)
+            {
+                if (candidate.FindMessage(command) is { } found)
+                {
+                    set = candidate;
+                    descriptor = found;
+                    break;
+                }
+            }
+        }
+
+        var admission = MessageAdmission.Decide(command, descriptor, set is not null, _peer.Handshake.View, _config.Services);
+        if (admission.Verdict != AdmissionVerdict.Process)
+        {
+            if (admission.Verdict == AdmissionVerdict.Ignore)
+            {
+                Ignore(command, admission.Why!);
+            }
+            else
+            {
+                _peer.Disconnect(new DisconnectReason(admission.Kind, admission.Why!, ProtocolError.UnexpectedMessage));
+            }
+
+            InvokeHook(_config.OnRead, command, wireSize, null, null);
+            return;
+        }
+
+        byte[]? rented = null;
+        var context = _peer.Handshake.ReadContext;
+        WireReader reader;
+        if (payload.Length > PeerDefaults.InPlaceDecodeLimit)
+        {
+            // Large payloads (blocks, transactions) are copied once into a buffer the decoded message keeps, so
+            // scripts and witnesses are slices of it rather than an array each.
+            reader = new WireReader(payload.ToArray().AsMemory(), context, retainSlices: true);
+        }
+        else if (payload.IsSingleSegment)
+        {
+            reader = new WireReader(payload.First, context, retainSlices: false);
+        }
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+            payload.CopyTo(rented);
+            reader = new WireReader(rented.AsMemory(0, (int)payload.Length), context, retainSlices: false);
+        }
+
+        IMessage? decoded = null;
+        try
+        {
+            if (descriptor is null)
+            {
+                PeerLog.Unknown(_logger, _peer.Id, command.ToString(), wireSize);
+                var listener = _config.Listener;
+                if (listener is not null)
+                {
+                    long started = ListenerStarted();
+                    try
+                    {
+                        listener.OnUnknown(_peer, new RawFrame(command, reader.UnreadSpan));
+                    }
+                    catch (Exception e)
+                    {
+                        throw new ListenerFailure(e);
+                    }
+                    finally
+                    {
+                        ListenerFinished(started);
+                    }
+                }
+            }
+            else if (set is null)
+            {
+                var copy = reader;
+                decoded = BitcoinMessages.Decode(command, ref reader)!;
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageSummaries.Describe(decoded));
+                }
+
+                _peer.Rules.Apply(decoded);
+                var listener = _config.Listener;
+                if (listener is not null && _peer.IsConnected)
+                {
+                    long started = ListenerStarted();
+                    try
+                    {
+                        BitcoinMessages.TryDispatch(_peer, command, ref copy, listener);
+                    }
+                    catch (Exception e)
+                    {
+                        throw new ListenerFailure(e);
+                    }
+                    finally
+                    {
+                        ListenerFinished(started);
+                    }
+                }
+            }
+            else
+            {
+                long started = ListenerStarted();
+                try
+                {
+                    set.TryDispatch(_peer, command, ref reader);
+                }
+                catch (Exception e) when (e is not ProtocolException)
+                {
+                    throw new ListenerFailure(e);
+                }
+                finally
+                {
+                    ListenerFinished(started);
+                }
+            }
+
+            InvokeHook(_config.OnRead, command, wireSize, decoded, null);
+        }
+        catch (ProtocolException e)
+        {
+            InvokeHook(_config.OnRead, command, wireSize, null, e);
+            _peer.Disconnect(new DisconnectReason(DisconnectKind.ProtocolViolation, $"malformed {command}: {e.Message}", e.Error));
+        }
+        catch (ListenerFailure e)
+        {
+            _peer.Disconnect(new DisconnectReason(DisconnectKind.ListenerError, $"the listener for {command} threw {e.InnerException!.GetType().Name}: {e.InnerException.Message}"));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private long ListenerStarted()
+    {
+        _peer.Stalls.ListenerStarted();
+        return _peer.Time.GetTimestamp();
+    }
+
+    private void ListenerFinished(long started) => _peer.Stalls.ListenerFinished(_peer.Time.GetElapsedTime(started));
+
+    private void Ignore(MessageCommand command, string why)
+    {
+        PeerLog.Ignored(_logger, _peer.Id, command.ToString(), why);
+        _peer.Statistics.Ignored();
+    }
+
+    private void InvokeHook(PeerMessageHook? hook, MessageCommand command, int bytes, IMessage? message, Exception? error)
+    {
+        if (hook is null)
+        {
+            return;
+        }
+
+        try
+        {
+            hook(_peer, command, bytes, message, error);
+        }
+        catch (Exception e)
+        {
+            PeerLog.CallbackFailed(_logger, _peer.Id, e);
+        }
+    }
+
+    /// <summary>Wraps an exception thrown by user code so that it is not mistaken for a decoding error.</summary>
+    private sealed class ListenerFailure : Exception
+    {
+        public ListenerFailure(Exception inner)
+            : base(inner.Message, inner)
+        {
+        }
+    }
+}

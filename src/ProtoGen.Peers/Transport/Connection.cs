@@ -1,0 +1,279 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ProtoGen.Peers.Transport;
+
+/// <summary>
+/// One connection's byte plumbing, below the protocol peer (Kestrel's <c>SocketConnection</c> to the peer's
+/// <c>HttpConnection</c>): it owns the pipes over the caller's stream or duplex pipe, the read loop and the write loop,
+/// the send queue and the byte counters. It hands each whole message the transport cuts from the stream up to its
+/// <see cref="IConnectionHandler"/> and writes the messages queued for it. It has no thread of its own.
+/// </summary>
+internal sealed class Connection
+{
+    private readonly Stream? _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly ConnectionOptions _options;
+    private readonly IMessageTransport _transport;
+    private readonly IConnectionHandler _handler;
+    private readonly SendQueue _queue;
+    private readonly CancellationTokenSource _shutdown = new();
+    private long _bytesRead;
+    private long _bytesWritten;
+
+    public Connection(Stream? stream, IDuplexPipe? pipe, ConnectionOptions options, IMessageTransport transport, IConnectionHandler handler, SendQueue queue)
+    {
+        _options = options;
+        _transport = transport;
+        _handler = handler;
+        _queue = queue;
+        if (stream is not null)
+        {
+            _stream = stream;
+            _input = PipeReader.Create(stream, new StreamPipeReaderOptions(options.Pool, bufferSize: options.ReceiveBufferSize, minimumReadSize: options.MinimumReadSize, leaveOpen: true));
+            _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(options.Pool, minimumBufferSize: options.SendBufferSize, leaveOpen: true));
+        }
+        else
+        {
+            _input = pipe!.Input;
+            _output = pipe.Output;
+        }
+    }
+
+    /// <summary>The transport in use.</summary>
+    public IMessageTransport Transport => _transport;
+
+    /// <summary>Bytes read from the stream so far (everything, transport bytes included).</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Bytes written to the stream so far.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>The read loop (completed before <see cref="Start"/>).</summary>
+    internal Task ReadLoop { get; private set; } = Task.CompletedTask;
+
+    /// <summary>The write loop (completed before <see cref="Start"/>).</summary>
+    internal Task WriteLoop { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts both loops. Call once.</summary>
+    public void Start()
+    {
+        ReadLoop = Task.Run(ReadLoopAsync);
+        WriteLoop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Stops both loops as soon as they can stop; queued messages are no longer written.</summary>
+    public void Abort()
+    {
+        _queue.Close();
+        _shutdown.Cancel();
+        if (_stream is null)
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    /// <summary>After <see cref="Abort"/>: closes the stream (when owned), waits for both loops and completes the pipes.</summary>
+    /// <param name="completion">The error the writer completes with (its unsent bytes are discarded).</param>
+    public async Task StopAsync(Exception completion)
+    {
+        if (_stream is not null && _options.DisposeStream)
+        {
+            // Unblocks a read or write the stream would not cancel.
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(ReadLoop, WriteLoop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The loops end with these on shutdown; nothing to report.
+        }
+
+        await _input.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            // A stream writer completed without an error flushes what is still buffered to the stream, which is
+            // closed (or whose remote stopped reading) by now: that throws, skips the rest of this shutdown and
+            // keeps the pooled buffers. Completing it with an error discards those bytes and returns the buffers.
+            await _output.CompleteAsync(_stream is null ? null : completion).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The transport is gone; nothing left to write.
+        }
+
+        _shutdown.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _shutdown.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var result = await _input.ReadAsync(token).ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                long available = buffer.Length;
+                try
+                {
+                    while (_handler.IsActive && _transport.TryRead(ref buffer, out var message))
+                    {
+                        _handler.OnReceived(message);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Add(ref _bytesRead, available - buffer.Length);
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, buffer.IsEmpty ? "the remote closed the connection" : "the remote closed the connection in the middle of a frame"));
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (ProtocolException e)
+        {
+            _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.ProtocolViolation, e.Message, e.Error));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, e.Message));
+        }
+        catch (Exception e)
+        {
+            // Contain anything else to this connection: log it, end the peer, never the process.
+            _handler.OnUnexpectedError(e);
+            _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, $"reader failed: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var token = _shutdown.Token;
+        var written = new List<TaskCompletionSource>();
+        try
+        {
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                long unflushed = _transport.WritePendingOutput(_output);
+                while (reader.TryRead(out var item))
+                {
+                    _queue.Taken(item);
+                    int bytes = Write(item);
+                    if (bytes < 0)
+                    {
+                        continue;
+                    }
+
+                    unflushed += bytes;
+                    if (item.Sent is not null)
+                    {
+                        written.Add(item.Sent);
+                    }
+
+                    if (unflushed >= _options.FlushThreshold)
+                    {
+                        await FlushAsync(written, unflushed, token).ConfigureAwait(false);
+                        unflushed = 0;
+                    }
+                }
+
+                await FlushAsync(written, unflushed, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+        {
+            _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, e.Message));
+        }
+        catch (Exception e)
+        {
+            _handler.OnUnexpectedError(e);
+            _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, $"writer failed: {e.GetType().Name}: {e.Message}"));
+        }
+        finally
+        {
+            if (written.Count > 0)
+            {
+                var error = _handler.CreateDisconnectedError();
+                foreach (var sent in written)
+                {
+                    sent.TrySetException(error);
+                }
+            }
+        }
+    }
+
+    private async ValueTask FlushAsync(List<TaskCompletionSource> written, long bytes, CancellationToken token)
+    {
+        var result = await _output.FlushAsync(token).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            throw new OperationCanceledException(token);
+        }
+
+        Interlocked.Add(ref _bytesWritten, bytes);
+        foreach (var sent in written)
+        {
+            sent.TrySetResult();
+        }
+
+        written.Clear();
+    }
+
+    /// <summary>Encodes one message into the output; returns its size, or -1 when it cannot be sent.</summary>
+    private int Write(in OutgoingMessage item)
+    {
+        var message = item.Message;
+        try
+        {
+            var context = _handler.GetWriteContext(item);
+            int total = _transport.Measure(message, context, out int payloadLength);
+            var span = _output.GetSpan(total).Slice(0, total);
+            _transport.Write(span, message, context, payloadLength);
+            _handler.OnWritten(item, span);
+            _output.Advance(total);
+            return total;
+        }
+        catch (Exception e) when (e is ProtocolException or InvalidOperationException)
+        {
+            // The application asked to send something unencodable (over a limit, or an encoder that writes more or
+            // less than its size function measured: the transport refuses it before anything is advanced): fail that
+            // send, keep the connection; the stream is still in sync.
+            item.Sent?.TrySetException(e);
+            _handler.OnWriteRefused(item, e);
+            return -1;
+        }
+        catch (Exception e)
+        {
+            // Anything else ends the connection (the loop reports it); this send's signal must not be left pending.
+            item.Sent?.TrySetException(e);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Buffers;
+
+namespace ProtoGen.Peers.Transport;
+
+/// <summary>What a transport made of the bytes of one whole message.</summary>
+internal enum TransportMessageStatus
+{
+    /// <summary>A whole, valid message.</summary>
+    Ok,
+
+    /// <summary>A whole message whose checksum does not match its payload (v1); Bitcoin Core drops it and keeps the peer.</summary>
+    BadChecksum,
+
+    /// <summary>A whole message whose command is not printable ASCII padded with NUL bytes; dropped, the peer kept.</summary>
+    InvalidCommand,
+}
+
+/// <summary>
+/// One message handed up by a transport: its command, its payload and its size on the wire. The payload and the wire
+/// bytes are valid only until the transport reads again.
+/// </summary>
+/// <param name="Command">The command.</param>
+/// <param name="Payload">The payload bytes.</param>
+/// <param name="WireSize">The message's size on the wire, framing included.</param>
+/// <param name="WireBytes">The message as it arrived (the v1 frame), for trace logs.</param>
+/// <param name="Status">Whether the message is whole and valid, or must be dropped.</param>
+internal readonly record struct TransportMessage(
+    MessageCommand Command,
+    ReadOnlySequence<byte> Payload,
+    int WireSize,
+    ReadOnlySequence<byte> WireBytes,
+    TransportMessageStatus Status);

@@ -1,0 +1,61 @@
+using System;
+using System.Buffers;
+using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
+
+namespace ProtoGen.Peers.Transport;
+
+/// <summary>
+/// The v1 transport: each message is a 24-byte header (magic, command, length, SHA-256d checksum) and its payload.
+/// A bad checksum or a malformed command drops the message and keeps the peer; a wrong magic or an oversized length
+/// ends it (Bitcoin Core).
+/// </summary>
+internal sealed class V1MessageTransport : IMessageTransport
+{
+    private readonly BitcoinNetwork _network;
+
+    public V1MessageTransport(BitcoinNetwork network) => _network = network;
+
+    public string Name => "v1";
+
+    public ReadOnlyMemory<byte> SessionId => ReadOnlyMemory<byte>.Empty;
+
+    public bool IsReady => true;
+
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message)
+    {
+        var start = buffer;
+        var status = Frame.TryRead(ref buffer, _network.Magic, out var header, out var payload);
+        if (status == FrameStatus.Incomplete)
+        {
+            message = default;
+            return false;
+        }
+
+        int wireSize = FrameHeader.Size + header.PayloadLength;
+        var transportStatus = status switch
+        {
+            FrameStatus.BadChecksum => TransportMessageStatus.BadChecksum,
+            FrameStatus.InvalidCommand => TransportMessageStatus.InvalidCommand,
+            _ => TransportMessageStatus.Ok,
+        };
+        message = new TransportMessage(header.Command, payload, wireSize, start.Slice(0, wireSize), transportStatus);
+        return true;
+    }
+
+    public int Measure(IMessage message, WireContext context, out int payloadLength)
+    {
+        payloadLength = message.GetEncodedSize(context);
+        if (payloadLength > ProtocolLimits.MaxMessagePayload)
+        {
+            throw new ProtocolException(ProtocolError.EncodeLimitExceeded, $"{message.Command}: payload of {payloadLength} bytes exceeds the protocol limit {ProtocolLimits.MaxMessagePayload}");
+        }
+
+        return FrameHeader.Size + payloadLength;
+    }
+
+    public void Write(Span<byte> destination, IMessage message, WireContext context, int payloadLength) =>
+        Frame.Write(destination, _network.Magic, message, context, payloadLength);
+
+    public int WritePendingOutput(IBufferWriter<byte> output) => 0;
+}
