@@ -85,6 +85,24 @@ public sealed class BitcoinNetwork
         return network is not null;
     }
 
+    /// <summary>Finds the built-in network whose message magic is <paramref name="magic"/>.</summary>
+    /// <param name="magic">The magic, as the little-endian integer of its four wire bytes.</param>
+    /// <param name="network">The network.</param>
+    public static bool TryGetByMagic(uint magic, out BitcoinNetwork network)
+    {
+        foreach (var candidate in All)
+        {
+            if (candidate.Magic == magic)
+            {
+                network = candidate;
+                return true;
+            }
+        }
+
+        network = null!;
+        return false;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 

@@ -145,7 +145,7 @@ internal sealed class Connection
 
                 if (result.IsCompleted)
                 {
-                    _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, buffer.IsEmpty ? "the remote closed the connection" : "the remote closed the connection in the middle of a frame"));
+                    _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, RemoteClosedDetail(buffer)));
                     break;
                 }
             }
@@ -167,6 +167,19 @@ internal sealed class Connection
             _handler.OnUnexpectedError(e);
             _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, $"reader failed: {e.GetType().Name}: {e.Message}"));
         }
+    }
+
+    private string RemoteClosedDetail(in ReadOnlySequence<byte> unread)
+    {
+        if (!unread.IsEmpty)
+        {
+            return "the remote closed the connection in the middle of a frame";
+        }
+
+        // A node of another network (or one that does not speak this transport) closes without a word: say so.
+        return BytesRead == 0 && BytesWritten > 0
+            ? "the remote closed the connection before sending anything (a node on another network, or one that does not speak Bitcoin, closes without a reply)"
+            : "the remote closed the connection";
     }
 
     private async Task WriteLoopAsync()

@@ -24,6 +24,19 @@ internal sealed class V1MessageTransport : IMessageTransport
 
     public bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message)
     {
+        if (buffer.Length >= sizeof(uint))
+        {
+            Span<byte> magic = stackalloc byte[sizeof(uint)];
+            buffer.Slice(0, sizeof(uint)).CopyTo(magic);
+            if (!ForeignStart.HasMagic(magic, _network))
+            {
+                // Say what the remote speaks instead: another network, or not Bitcoin at all.
+                Span<byte> first = stackalloc byte[(int)Math.Min(buffer.Length, ForeignStart.BytesToDescribe)];
+                buffer.Slice(0, first.Length).CopyTo(first);
+                throw new ProtocolException(ProtocolError.BadMagic, ForeignStart.Describe(first, _network));
+            }
+        }
+
         var start = buffer;
         var status = Frame.TryRead(ref buffer, _network.Magic, out var header, out var payload);
         if (status == FrameStatus.Incomplete)
