@@ -11,7 +11,7 @@ namespace ProtoGen.Generators;
 
 /// <summary>
 /// The ProtoGen incremental generator: codecs for every <c>[Message]</c> and <c>[WireType]</c> type, and for the
-/// assembly's <c>[MessageSet]</c> a dispatcher, a catalogue and listener types. Invalid declarations are skipped
+/// assembly's <c>[MessageSet]</c> a dispatcher, a catalogue, listener types and a composite listener. Invalid declarations are skipped
 /// quietly; <see cref="Diagnostics.Analyzers.DeclarationAnalyzer"/> explains them.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -68,7 +68,7 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.OrderBy(s => s.MetadataName, System.StringComparer.Ordinal).FirstOrDefault())
             .WithTrackingName(TrackingNames.SelectedSet);
 
-        // Dispatcher and listeners for the set.
+        // Dispatcher, listener types and the composite listener for the set.
         var setOutputs = set.Combine(summaries).WithTrackingName(TrackingNames.SetOutputs);
         context.RegisterSourceOutput(setOutputs, static (spc, pair) =>
         {
@@ -79,6 +79,7 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
 
             spc.AddSource(HintNames.Dispatcher(model.MetadataName), DispatchEmitter.Emit(model, pair.Right));
             spc.AddSource(HintNames.Listeners(model.MetadataName), ListenerEmitter.Emit(model, pair.Right));
+            spc.AddSource(HintNames.ListenerGroup(model.MetadataName), ListenerGroupEmitter.Emit(model, pair.Right));
         });
     }
 

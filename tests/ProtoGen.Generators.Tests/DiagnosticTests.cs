@@ -174,6 +174,7 @@ public sealed class DiagnosticTests
         var hints = HintNames(run);
         Assert.Contains("D.DMessages.Dispatcher.g.cs", hints);
         Assert.Contains("D.DMessages.Listeners.g.cs", hints);
+        Assert.Contains("D.DMessages.ListenerGroup.g.cs", hints);
         Assert.DoesNotContain(hints, h => h.Contains("OtherMessages", StringComparison.Ordinal));
         Assert.Empty(Errors(run));
     }
@@ -852,7 +853,7 @@ public sealed class DiagnosticTests
         Assert.All(diagnostics, d => Assert.Equal("Invalid.cs", d.Location.SourceTree!.FilePath));
 
         var hints = HintNames(run);
-        Assert.Equal(["D.DMessages.Dispatcher.g.cs", "D.DMessages.Listeners.g.cs", "D.OkMessage.Serializer.g.cs"], hints);
+        Assert.Equal(["D.DMessages.Dispatcher.g.cs", "D.DMessages.ListenerGroup.g.cs", "D.DMessages.Listeners.g.cs", "D.OkMessage.Serializer.g.cs"], hints);
         Assert.DoesNotContain(run.Results.Single().GeneratedSources, s => s.SourceText.ToString().Contains(invalidType, StringComparison.Ordinal));
         Assert.Empty(run.Diagnostics);
         Assert.Empty(Errors(run));

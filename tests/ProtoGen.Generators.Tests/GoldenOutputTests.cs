@@ -80,6 +80,7 @@ public sealed class GoldenOutputTests
                 "Scenarios.Basic.ItemsMessage.Serializer.g.cs",
                 "Scenarios.Basic.PingMessage.Serializer.g.cs",
                 "Scenarios.Basic.TestMessages.Dispatcher.g.cs",
+                "Scenarios.Basic.TestMessages.ListenerGroup.g.cs",
                 "Scenarios.Basic.TestMessages.Listeners.g.cs",
             ],
             ScenarioRun.Get(Scenarios.Basic).Generated.Keys);
@@ -100,6 +101,7 @@ public sealed class GoldenOutputTests
         Assert.Equal(
             [
                 "Scenarios.Codecs.CodecMessages.Dispatcher.g.cs",
+                "Scenarios.Codecs.CodecMessages.ListenerGroup.g.cs",
                 "Scenarios.Codecs.CodecMessages.Listeners.g.cs",
                 "Scenarios.Codecs.Note.Serializer.g.cs",
                 "Scenarios.Codecs.PayMessage.Serializer.g.cs",
@@ -120,6 +122,7 @@ public sealed class GoldenOutputTests
                 "Scenarios.Shapes.Pair.Serializer.g.cs",
                 "Scenarios.Shapes.PointMessage.Serializer.g.cs",
                 "Scenarios.Shapes.ShapeMessages.Dispatcher.g.cs",
+                "Scenarios.Shapes.ShapeMessages.ListenerGroup.g.cs",
                 "Scenarios.Shapes.ShapeMessages.Listeners.g.cs",
                 "Scenarios.Shapes.StructMessage.Serializer.g.cs",
             ],
