@@ -276,6 +276,36 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PGEN0007_SetPayloadLimitMustBePositive()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [MessageSet("Z", MaxPayloadLength = 0)]
+            public static partial class ZMessages
+            {
+            }
+            """,
+            ValidMessageOnly);
+        AssertDiagnostics(diagnostics, ("PGEN0007", "MaxPayloadLength = 0"));
+        Assert.Equal("Message set 'ZMessages' declares MaxPayloadLength = 0; the payload limit must be a positive number of bytes", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+
+        // No dispatcher for the set; the message's codec is generated with the runtime's default limit and compiles.
+        Assert.Equal(["D.OkMessage.Serializer.g.cs"], HintNames(run));
+        Assert.Empty(Errors(run));
+    }
+
+    [Fact]
+    public void PGEN0007_NegativeSetPayloadLimit() =>
+        VerifySet(
+            """
+            [MessageSet("Z", MaxPayloadLength = -1)]
+            public static partial class ZMessages
+            {
+            }
+            """,
+            ("PGEN0007", "MaxPayloadLength = -1"));
+
+    [Fact]
     public void PGEN0101_UnsupportedFieldType() =>
         Verify(
             """

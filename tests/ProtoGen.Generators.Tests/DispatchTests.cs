@@ -249,7 +249,7 @@ public sealed class DispatchTests
         var hello = messages.Single(m => m.Command == "hello");
         Assert.Equal(Run.GetType(Ns + "HelloMessage"), hello.MessageType);
         Assert.Equal(70001, hello.MinProtocolVersion);
-        Assert.Equal(4_000_000, hello.MaxPayloadLength);
+        Assert.Equal(5000, hello.MaxPayloadLength); // the set's declared limit
         Assert.Equal("Agent: at most 16 bytes", hello.Limits);
 
         var items = messages.Single(m => m.Command == "items");

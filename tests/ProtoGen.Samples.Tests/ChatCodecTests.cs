@@ -25,6 +25,21 @@ public sealed class ChatCodecTests
     }
 
     [Fact]
+    public void TheSetsPayloadLimitHoldsTheLargestPost()
+    {
+        Assert.All(ChatMessages.Messages, m => Assert.Equal(ChatMessages.MaxPayload, m.MaxPayloadLength));
+        var largest = new ChatPostMessage
+        {
+            Author = new ChatAuthor(ulong.MaxValue, new string('n', ChatMessages.MaxNickLength)),
+            Text = new string('t', ChatMessages.MaxTextLength),
+            Tags = Enumerable.Repeat(new ChatTag(new string('g', ChatMessages.MaxNickLength)), ChatMessages.MaxTags).ToArray(),
+            SentAt = long.MaxValue,
+        };
+        Assert.Equal(1341, WireSerializer.Encode(largest).Length);
+        Assert.True(WireSerializer.Encode(largest).Length <= ChatPostMessage.Descriptor.MaxPayloadLength);
+    }
+
+    [Fact]
     public void RequestEncodesToGoldenBytes()
     {
         var request = new ChatRequestMessage { RequestId = 7, Text = "hi" };

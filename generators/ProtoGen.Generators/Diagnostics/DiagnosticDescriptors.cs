@@ -17,6 +17,7 @@ internal static class DiagnosticDescriptors
     public const string DuplicateMessageSetId = "PGEN0004";
     public const string MessageNotAccessibleId = "PGEN0005";
     public const string NotConstructibleId = "PGEN0006";
+    public const string InvalidPayloadLimitId = "PGEN0007";
     public const string UnsupportedFieldTypeId = "PGEN0101";
     public const string MissingLimitId = "PGEN0102";
     public const string OptionalBeforeRequiredId = "PGEN0103";
@@ -76,6 +77,14 @@ internal static class DiagnosticDescriptors
         NotConstructibleId,
         "Type cannot be created by the generated decoder",
         "'{0}' cannot be created by the generated decoder: {1}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidPayloadLimit = new(
+        InvalidPayloadLimitId,
+        "Message set payload limit must be positive",
+        "Message set '{0}' declares MaxPayloadLength = {1}; the payload limit must be a positive number of bytes",
         UsageCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ProtoGen.Generators.Constants;
 using ProtoGen.Generators.Diagnostics;
 using ProtoGen.Generators.Helpers;
 using ProtoGen.Generators.Models;
@@ -110,7 +111,7 @@ internal static class TypeParser
                 case "MinProtocolVersion":
                     minVersion = named.Value.Value is int v ? v : 0;
                     break;
-                case "MaxPayloadLength":
+                case WellKnownTypeNames.MaxPayloadLengthArgument:
                     maxPayload = named.Value.Value is int m ? m : 0;
                     break;
                 case "ListenerName":

@@ -40,7 +40,7 @@ internal static class Scenarios
                 Large = 1000,
             }
 
-            [MessageSet("Test")]
+            [MessageSet("Test", MaxPayloadLength = 5000)]
             public static partial class TestMessages
             {
             }

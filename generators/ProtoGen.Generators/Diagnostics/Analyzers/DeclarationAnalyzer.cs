@@ -25,6 +25,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicateMessageSet,
         DiagnosticDescriptors.MessageNotAccessible,
         DiagnosticDescriptors.NotConstructible,
+        DiagnosticDescriptors.InvalidPayloadLimit,
         DiagnosticDescriptors.UnsupportedFieldType,
         DiagnosticDescriptors.MissingLimit,
         DiagnosticDescriptors.OptionalBeforeRequired,
