@@ -31,6 +31,7 @@ internal static class DiagnosticDescriptors
     public const string InvalidCommandId = "PGEN0202";
     public const string InvalidListenerNameId = "PGEN0203";
     public const string DuplicateListenerNameId = "PGEN0204";
+    public const string CommandOfReferencedSetId = "PGEN0205";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = new(
         TypeNotPartialId,
@@ -194,4 +195,12 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor CommandOfReferencedSet = new(
+        CommandOfReferencedSetId,
+        "Command already declared by a referenced message set",
+        "Command '{0}' of '{1}' is already declared by '{2}' in the message set '{3}' of the referenced assembly '{4}'; a peer that composes both sets delivers the command to one of them only (it asks the Bitcoin set first), so choose another command",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }
