@@ -106,4 +106,35 @@ public sealed class ChatCodecTests
 
         Assert.Equal<object>([("alice", Post), ("bob", "ping", 8)], seen);
     }
+
+    [Fact]
+    public void AHandlerSeesEveryMessageWithItsTypeAndDeliversItToAGroup()
+    {
+        var seen = new List<string>();
+        var log = new List<string>();
+        var group = new ChatListenerGroup<string>(
+            new ChatListeners<string> { OnChatPost = (peer, m) => log.Add($"first {peer} {m.Text}"), OnChatRequest = (peer, m) => log.Add($"first {peer} {m.Text}") },
+            new ChatListeners<string> { OnChatPost = (peer, m) => log.Add($"second {peer} {m.Text}") });
+
+        foreach (var (command, payload) in new[] { (ChatPostMessage.Command, WireSerializer.Encode(Post)), (ChatRequestMessage.Command, WireSerializer.Encode(new ChatRequestMessage { RequestId = 1, Text = "q" })) })
+        {
+            var reader = new WireReader(payload);
+            Assert.True(ChatMessages.TryHandle("alice", command, ref reader, new Audit(group, seen)));
+        }
+
+        Assert.Equal(["ChatPostMessage chatpost", "ChatRequestMessage chatreq"], seen);
+        Assert.Equal(["first alice hi", "second alice hi", "first alice q"], log);
+        Assert.Equal(2, group.Listeners.Count);
+    }
+
+    /// <summary>The handler docs/extending.md shows: one generic method for every message of the set.</summary>
+    private readonly struct Audit(IChatListener<string> next, List<string> seen) : IMessageHandler<string>
+    {
+        public void OnMessage<TMessage>(string peer, TMessage message)
+            where TMessage : IMessage<TMessage>
+        {
+            seen.Add($"{typeof(TMessage).Name} {TMessage.Descriptor.Command}");
+            Assert.True(ChatMessages.Deliver(peer, message, next));
+        }
+    }
 }
