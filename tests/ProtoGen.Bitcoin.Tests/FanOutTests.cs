@@ -1,5 +1,5 @@
-using CsCheck;
 using System.Reflection;
+using CsCheck;
 
 namespace ProtoGen.Bitcoin.Tests;
 
