@@ -11,7 +11,7 @@ namespace ProtoGen.Generators;
 
 /// <summary>
 /// The ProtoGen incremental generator: codecs for every <c>[Message]</c> and <c>[WireType]</c> type, and for the
-/// assembly's <c>[MessageSet]</c> a dispatcher, a catalogue and listener types. Invalid declarations are skipped
+/// assembly's <c>[MessageSet]</c> a dispatcher, a catalogue, listener types and a composite listener. Invalid declarations are skipped
 /// quietly; <see cref="Diagnostics.Analyzers.DeclarationAnalyzer"/> explains them.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -40,10 +40,6 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
             .Select(static (m, _) => m!)
             .WithTrackingName(TrackingNames.WireTypes);
 
-        // One serializer file per message and per wire type.
-        context.RegisterSourceOutput(messages, static (spc, model) => spc.AddSource(HintNames.Serializer(model.MetadataName), SerializerEmitter.Emit(model)));
-        context.RegisterSourceOutput(wireTypes, static (spc, model) => spc.AddSource(HintNames.Serializer(model.MetadataName), SerializerEmitter.Emit(model)));
-
         // Reduce messages to what dispatch needs, sorted, so that editing a field leaves dispatch cached.
         var summaries = messages
             .Select(static (m, _) => new MessageSummary(m.Message!.Command, m.FullyQualifiedName, m.Message.ListenerName, m.Message.IsPublic))
@@ -68,7 +64,22 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.OrderBy(s => s.MetadataName, System.StringComparer.Ordinal).FirstOrDefault())
             .WithTrackingName(TrackingNames.SelectedSet);
 
-        // Dispatcher and listeners for the set.
+        // The runtime's default payload limit: an int taken from the compilation, so that edits leave it unchanged.
+        var defaultPayloadLimit = context.CompilationProvider
+            .Select(static (compilation, _) => SetParser.DefaultMaxPayloadLength(compilation))
+            .WithTrackingName(TrackingNames.DefaultPayloadLimit);
+
+        // The payload limit every message descriptor of the assembly is held to: the set's, else the runtime's default.
+        var payloadLimit = set
+            .Combine(defaultPayloadLimit)
+            .Select(static (pair, _) => SetParser.PayloadLimit(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.PayloadLimit);
+
+        // One serializer file per message and per wire type (a wire type has no descriptor, so no payload limit).
+        context.RegisterSourceOutput(messages.Combine(payloadLimit), static (spc, pair) => spc.AddSource(HintNames.Serializer(pair.Left.MetadataName), SerializerEmitter.Emit(pair.Left, pair.Right)));
+        context.RegisterSourceOutput(wireTypes, static (spc, model) => spc.AddSource(HintNames.Serializer(model.MetadataName), SerializerEmitter.Emit(model, payloadLimit: 0)));
+
+        // Dispatcher, listener types and the composite listener for the set.
         var setOutputs = set.Combine(summaries).WithTrackingName(TrackingNames.SetOutputs);
         context.RegisterSourceOutput(setOutputs, static (spc, pair) =>
         {
@@ -79,6 +90,7 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
 
             spc.AddSource(HintNames.Dispatcher(model.MetadataName), DispatchEmitter.Emit(model, pair.Right));
             spc.AddSource(HintNames.Listeners(model.MetadataName), ListenerEmitter.Emit(model, pair.Right));
+            spc.AddSource(HintNames.ListenerGroup(model.MetadataName), ListenerGroupEmitter.Emit(model, pair.Right));
         });
     }
 

@@ -2,12 +2,19 @@ namespace ProtoGen.Samples.Chat;
 
 /// <summary>
 /// The chat message set. The generator fills this class with the set's dispatcher (<c>TryDispatch</c>,
-/// <c>Dispatch</c>, <c>Decode</c>, <c>CreateDispatcher</c>) and catalogue (<c>Messages</c>, <c>FindMessage</c>), and
-/// emits <c>IChatListener&lt;TPeer&gt;</c> and <c>ChatListeners&lt;TPeer&gt;</c> beside it.
+/// <c>Dispatch</c>, <c>TryHandle</c>, <c>Deliver</c>, <c>Decode</c>, <c>CreateDispatcher</c>) and catalogue
+/// (<c>Messages</c>, <c>FindMessage</c>), and emits <c>IChatListener&lt;TPeer&gt;</c>, <c>ChatListeners&lt;TPeer&gt;</c>
+/// and <c>ChatListenerGroup&lt;TPeer&gt;</c> beside it.
 /// </summary>
-[MessageSet("Chat")]
+[MessageSet("Chat", MaxPayloadLength = MaxPayload)]
 public static partial class ChatMessages
 {
+    /// <summary>
+    /// The largest payload of any chat message, recorded in every descriptor of the set. The largest possible message,
+    /// a post with the longest text and nickname and every tag, takes 1,341 bytes.
+    /// </summary>
+    public const int MaxPayload = 4096;
+
     /// <summary>
     /// The protocol version from which <see cref="ChatPostMessage.SentAt"/> is on the wire. A peer negotiates one
     /// version for the connection (the lower of the two version messages), and the same version gates fields of the

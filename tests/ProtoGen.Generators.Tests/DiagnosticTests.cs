@@ -174,6 +174,7 @@ public sealed class DiagnosticTests
         var hints = HintNames(run);
         Assert.Contains("D.DMessages.Dispatcher.g.cs", hints);
         Assert.Contains("D.DMessages.Listeners.g.cs", hints);
+        Assert.Contains("D.DMessages.ListenerGroup.g.cs", hints);
         Assert.DoesNotContain(hints, h => h.Contains("OtherMessages", StringComparison.Ordinal));
         Assert.Empty(Errors(run));
     }
@@ -273,6 +274,36 @@ public sealed class DiagnosticTests
             ("PGEN0006", "BadType"));
         Assert.Equal("'BadType' cannot be created by the generated decoder: it is abstract", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public void PGEN0007_SetPayloadLimitMustBePositive()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [MessageSet("Z", MaxPayloadLength = 0)]
+            public static partial class ZMessages
+            {
+            }
+            """,
+            ValidMessageOnly);
+        AssertDiagnostics(diagnostics, ("PGEN0007", "MaxPayloadLength = 0"));
+        Assert.Equal("Message set 'ZMessages' declares MaxPayloadLength = 0; the payload limit must be a positive number of bytes", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+
+        // No dispatcher for the set; the message's codec is generated with the runtime's default limit and compiles.
+        Assert.Equal(["D.OkMessage.Serializer.g.cs"], HintNames(run));
+        Assert.Empty(Errors(run));
+    }
+
+    [Fact]
+    public void PGEN0007_NegativeSetPayloadLimit() =>
+        VerifySet(
+            """
+            [MessageSet("Z", MaxPayloadLength = -1)]
+            public static partial class ZMessages
+            {
+            }
+            """,
+            ("PGEN0007", "MaxPayloadLength = -1"));
 
     [Fact]
     public void PGEN0101_UnsupportedFieldType() =>
@@ -806,12 +837,115 @@ public sealed class DiagnosticTests
         AssertDroppedFromDispatch(run, "Inner.OkMessage");
     }
 
+    /// <summary>A library with a message set, as a user's project sees ProtoGen.Bitcoin or another set it references.</summary>
+    private const string Library = """
+        using ProtoGen;
+
+        namespace Lib
+        {
+            [MessageSet("Lib")]
+            public static partial class LibMessages
+            {
+            }
+
+            [Message("ping")]
+            public sealed partial record PingMessage
+            {
+                public ulong Nonce { get; init; }
+            }
+
+            [Message("hidden")]
+            internal sealed partial record HiddenMessage;
+
+            public static partial class Outer
+            {
+                [Message("nested")]
+                public sealed partial record NestedMessage;
+            }
+        }
+        """;
+
+    [Fact]
+    public void PGEN0205_CommandOfAReferencedMessageSet()
+    {
+        var library = CompilationHelper.BuildLibrary(CompilationHelper.CreateCompilation("Lib", [], ("Lib.cs", Library)));
+        var (diagnostics, run) = Analyze(
+            """
+            [Message("ping")]
+            public sealed partial record MyPingMessage
+            {
+                public ulong Nonce { get; init; }
+            }
+
+            [Message("hidden")]
+            public sealed partial record MyHiddenMessage;
+
+            [Message("nested")]
+            public sealed partial record MyNestedMessage;
+
+            [Message("pong")]
+            public sealed partial record MyPongMessage;
+            """,
+            ValidRest,
+            library);
+        AssertDiagnostics(diagnostics, ("PGEN0205", "\"ping\""), ("PGEN0205", "\"hidden\""), ("PGEN0205", "\"nested\""));
+        Assert.All(diagnostics, d => Assert.Equal("Invalid.cs", d.Location.SourceTree!.FilePath));
+        Assert.Equal(
+            "Command 'ping' of 'MyPingMessage' is already declared by 'Lib.PingMessage' in the message set 'Lib.LibMessages' of the referenced assembly 'Lib'; a peer that composes both sets delivers the command to one of them only (it asks the Bitcoin set first), so choose another command",
+            diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+        Assert.EndsWith("'Lib.Outer.NestedMessage' in the message set 'Lib.LibMessages' of the referenced assembly 'Lib'; a peer that composes both sets delivers the command to one of them only (it asks the Bitcoin set first), so choose another command", diagnostics[2].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        // The declarations are valid on their own: everything is generated and compiles (the error stops the build).
+        Assert.Contains("D.MyPingMessage.Serializer.g.cs", HintNames(run));
+        Assert.Empty(Errors(run));
+    }
+
+    [Fact]
+    public void PGEN0205_ReferencedMessagesWithoutASet_AreNoConflict()
+    {
+        const string setless = """
+            using ProtoGen;
+
+            namespace Lib
+            {
+                [Message("ping")]
+                public sealed partial record PingMessage;
+            }
+            """;
+        var library = CompilationHelper.BuildLibrary(CompilationHelper.CreateCompilation("Lib", [], ("Lib.cs", setless)));
+        var (diagnostics, _) = Analyze(
+            """
+            [Message("ping")]
+            public sealed partial record MyPingMessage;
+            """,
+            ValidRest,
+            library);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void PGEN0205_ASourceReferenceCountsToo()
+    {
+        // An IDE sees a project reference as a compilation, not as a built assembly.
+        var library = CompilationHelper.RunGenerator(CompilationHelper.CreateCompilation("Lib", [], ("Lib.cs", Library))).Output.ToMetadataReference();
+        var (diagnostics, _) = Analyze(
+            """
+            [Message("ping")]
+            public sealed partial record MyPingMessage;
+            """,
+            ValidRest,
+            library);
+        AssertDiagnostics(diagnostics, ("PGEN0205", "\"ping\""));
+    }
+
     [Fact]
     public void ValidDeclarations_HaveNoDiagnostics()
     {
         foreach (var scenario in Scenarios.All)
         {
-            var diagnostics = CompilationHelper.RunAnalyzer(ScenarioRun.Get(scenario).Compilation);
+            // As a real build runs it: after the generator, whose members the analyzer must not take for the user's.
+            Assert.Equal(Describe(CompilationHelper.RunAnalyzer(ScenarioRun.Get(scenario).Compilation)), Describe(CompilationHelper.RunAnalyzer(ScenarioRun.Get(scenario).Output)));
+            var diagnostics = CompilationHelper.RunAnalyzer(ScenarioRun.Get(scenario).Output);
             if (scenario == Scenarios.Basic)
             {
                 // Basic deliberately contains one non-partial message.
@@ -852,7 +986,7 @@ public sealed class DiagnosticTests
         Assert.All(diagnostics, d => Assert.Equal("Invalid.cs", d.Location.SourceTree!.FilePath));
 
         var hints = HintNames(run);
-        Assert.Equal(["D.DMessages.Dispatcher.g.cs", "D.DMessages.Listeners.g.cs", "D.OkMessage.Serializer.g.cs"], hints);
+        Assert.Equal(["D.DMessages.Dispatcher.g.cs", "D.DMessages.ListenerGroup.g.cs", "D.DMessages.Listeners.g.cs", "D.OkMessage.Serializer.g.cs"], hints);
         Assert.DoesNotContain(run.Results.Single().GeneratedSources, s => s.SourceText.ToString().Contains(invalidType, StringComparison.Ordinal));
         Assert.Empty(run.Diagnostics);
         Assert.Empty(Errors(run));
@@ -879,14 +1013,20 @@ public sealed class DiagnosticTests
         Assert.Empty(Errors(run));
     }
 
-    private static (List<Diagnostic> Diagnostics, Run Run) Analyze(string invalid, string rest)
+    private static (List<Diagnostic> Diagnostics, Run Run) Analyze(string invalid, string rest, params MetadataReference[] references)
     {
         string source = "using ProtoGen;\n\nnamespace D\n{\n" + Indent(invalid) + "}\n";
-        var compilation = CompilationHelper.CreateCompilation(("Valid.cs", rest), ("Invalid.cs", source));
+        var compilation = CompilationHelper.CreateCompilation("ProtoGen.Scenario", references, ("Valid.cs", rest), ("Invalid.cs", source));
         var diagnostics = CompilationHelper.RunAnalyzer(compilation).ToList();
         var (_, result, output) = CompilationHelper.RunGenerator(compilation);
+
+        // A real build analyzes the compilation with the generator's output in it: the same diagnostics, in the same places.
+        Assert.Equal(Describe(diagnostics), Describe(CompilationHelper.RunAnalyzer(output)));
         return (diagnostics, new Run(result, output));
     }
+
+    private static List<(string Id, string File, string Text)> Describe(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Select(d => (d.Id, d.Location.SourceTree?.FilePath ?? string.Empty, CompilationHelper.GetLocationText(d))).ToList();
 
     private static List<Diagnostic> Errors(Run run) =>
         run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

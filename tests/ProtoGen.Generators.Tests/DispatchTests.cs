@@ -5,7 +5,8 @@ namespace ProtoGen.Generators.Tests;
 
 /// <summary>
 /// The generated dispatcher, listeners and catalogue of the Basic scenario, run for real: routing by command, the
-/// unknown-command path with its raw payload, the delegate-based listeners class and the catalogue's content.
+/// unknown-command path with its raw payload, the generic handler path (TryHandle) and its way back to the typed
+/// listener (Deliver), the delegate-based listeners class and the catalogue's content.
 /// </summary>
 public sealed class DispatchTests
 {
@@ -131,6 +132,103 @@ public sealed class DispatchTests
         Assert.Throws<ArgumentNullException>(() => Basic.Call(Ns + "TestMessages", "CreateDispatcher", [typeof(List<string>)], [null]));
     }
 
+    [Theory]
+    [InlineData("TryHandle")]
+    [InlineData("TryHandleWithStruct")]
+    public void TryHandle_PassesEachMessageWithItsStaticType(string probe)
+    {
+        var handler = new RecordingHandler();
+        var peer = new List<string>();
+        Assert.True(ProbeTryHandle(probe, peer, "ping", Convert.FromHexString("0500000000000000"), handler));
+        Assert.True(ProbeTryHandle(probe, peer, "checked", [9, 0, 0, 0], handler));
+        Assert.True(ProbeTryHandle(probe, peer, "items", Convert.FromHexString("000000000000"), handler));
+
+        Assert.Equal([Run.GetType(Ns + "PingMessage"), Run.GetType(Ns + "CheckedMessage"), Run.GetType(Ns + "ItemsMessage")], handler.Seen.Select(s => s.StaticType));
+        Assert.All(handler.Seen, s => Assert.Same(peer, s.Peer));
+        Assert.All(handler.Seen, s => Assert.Equal(s.StaticType, s.Message.GetType()));
+        Assert.All(handler.Seen, s => Assert.Equal(s.StaticType, s.Descriptor.MessageType));
+        Assert.Equal(5UL, Generated.Get(handler.Seen[0].Message, "Nonce"));
+        Assert.Equal(9U, Generated.Get(handler.Seen[1].Message, "Value"));
+    }
+
+    [Fact]
+    public void TryHandle_UnknownCommand_ReturnsFalse_ReadsNothing_CallsNothing()
+    {
+        var handler = new RecordingHandler();
+        Assert.False(ProbeTryHandle("TryHandle", [], "pong", [1, 2, 3], handler));
+        Assert.False(ProbeTryHandle("TryHandle", [], "broken", [0, 0, 0, 0], handler));
+        Assert.Empty(handler.Seen);
+
+        // Through the object form, the reader is left where it was.
+        var dispatcher = NewDispatcher(new List<string>(), out _);
+        var reader = new WireReader(new byte[] { 7 });
+        Assert.False(dispatcher.TryHandle([], MessageCommand.Parse("nope"), ref reader, handler));
+        Assert.Equal(0, reader.Position);
+        Assert.Empty(handler.Seen);
+    }
+
+    [Fact]
+    public void TryHandle_MalformedPayload_Throws_AndCallsNothing()
+    {
+        var handler = new RecordingHandler();
+        Assert.Equal(ProtocolError.InvalidValue, Assert.Throws<ProtocolException>(() => ProbeTryHandle("TryHandle", [], "checked", [0, 0, 0, 0], handler)).Error);
+        Assert.Throws<ProtocolException>(() => ProbeTryHandle("TryHandleWithStruct", [], "ping", [1, 2], handler));
+        Assert.Empty(handler.Seen);
+    }
+
+    [Fact]
+    public void Deliver_CallsTheTypedListenerMethod()
+    {
+        var log = new List<string>();
+        var listeners = NewListeners(log);
+        foreach (var (type, properties) in new (string, (string, object?)[])[]
+        {
+            ("PingMessage", [("Nonce", 3UL)]),
+            ("CheckedMessage", [("Value", 4U)]),
+            ("ItemsMessage", []),
+        })
+        {
+            var message = Basic.Create(Ns + type, properties);
+            Assert.True((bool)Basic.Call(Ns + "TestMessages", "Deliver", [typeof(List<string>)], log, message, listeners)!);
+        }
+
+        Assert.Equal(["OnPing", "OnChecked", "OnItemList"], log.Select(l => l.Split(':')[0]));
+        Assert.StartsWith("OnPing:PingMessage { Nonce = 3 }", log[0], StringComparison.Ordinal);
+        Assert.StartsWith("OnChecked:CheckedMessage { Value = 4 }", log[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deliver_MessageOfAnotherSet_ReturnsFalse_AndCallsNothing()
+    {
+        var log = new List<string>();
+        var listeners = NewListeners(log);
+
+        // A command the set does not know, and a foreign type that reuses one of its commands.
+        Assert.False((bool)Basic.Call(Ns + "TestMessages", "Deliver", [typeof(List<string>)], log, new ForeignMessage("pong"), listeners)!);
+        Assert.False((bool)Basic.Call(Ns + "TestMessages", "Deliver", [typeof(List<string>)], log, new ForeignMessage("ping"), listeners)!);
+        Assert.Empty(log);
+        Assert.Throws<ArgumentNullException>(() => Basic.Call(Ns + "TestMessages", "Deliver", [typeof(List<string>)], log, null, listeners));
+    }
+
+    [Fact]
+    public void TryHandleThenDeliver_ReachesTheSameMethodAsTryDispatch()
+    {
+        var viaDispatch = new List<string>();
+        var viaHandler = new List<string>();
+        var dispatcher = NewDispatcher(viaHandler, out _);
+        var handler = new DeliveringHandler(dispatcher);
+        foreach (var (command, hex) in new[] { ("ping", "0500000000000000"), ("checked", "09000000"), ("hello", "80110100" + "02" + "7F000001" + "208D"), ("items", "000000000000") })
+        {
+            Assert.True(ProbeTryDispatch(viaDispatch, command, Convert.FromHexString(hex), NewListeners(viaDispatch)));
+            var reader = new WireReader(Convert.FromHexString(hex));
+            Assert.True(dispatcher.TryHandle(viaHandler, MessageCommand.Parse(command), ref reader, handler));
+            Assert.Equal(0, reader.Remaining);
+        }
+
+        Assert.Equal(4, viaDispatch.Count);
+        Assert.Equal(viaDispatch, viaHandler);
+    }
+
     [Fact]
     public void Decode_ReturnsTheTypedMessage_OrNull()
     {
@@ -151,7 +249,7 @@ public sealed class DispatchTests
         var hello = messages.Single(m => m.Command == "hello");
         Assert.Equal(Run.GetType(Ns + "HelloMessage"), hello.MessageType);
         Assert.Equal(70001, hello.MinProtocolVersion);
-        Assert.Equal(4_000_000, hello.MaxPayloadLength);
+        Assert.Equal(5000, hello.MaxPayloadLength); // the set's declared limit
         Assert.Equal("Agent: at most 16 bytes", hello.Limits);
 
         var items = messages.Single(m => m.Command == "items");
@@ -213,6 +311,44 @@ public sealed class DispatchTests
         Assert.True(dispatcher.TryDispatch(log, MessageCommand.Parse("global"), ref global));
         Assert.Equal(["OnNested", "OnGlobal"], log.Select(l => l.Split(':')[0]));
         Assert.Equal(["empty", "global", "nested", "point", "struct"], dispatcher.Messages.Select(m => m.Command));
+    }
+
+    /// <summary>The Basic set's object form over <see cref="NewListeners"/>.</summary>
+    private static IMessageDispatcher<List<string>> NewDispatcher(List<string> log, out object listeners)
+    {
+        listeners = NewListeners(log);
+        return (IMessageDispatcher<List<string>>)Basic.Call(Ns + "TestMessages", "CreateDispatcher", [typeof(List<string>)], listeners)!;
+    }
+
+    private static bool ProbeTryHandle(string probe, List<string> peer, string command, byte[] payload, IMessageHandler<List<string>> handler) =>
+        (bool)Basic.Call(Ns + "DispatchProbe", probe, [typeof(List<string>)], peer, command, payload, handler)!;
+
+    /// <summary>Records each message with the static type the generated code called it with.</summary>
+    private sealed class RecordingHandler : IMessageHandler<List<string>>
+    {
+        public List<(List<string> Peer, Type StaticType, object Message, MessageDescriptor Descriptor)> Seen { get; } = [];
+
+        public void OnMessage<TMessage>(List<string> peer, TMessage message)
+            where TMessage : IMessage<TMessage> => Seen.Add((peer, typeof(TMessage), message, TMessage.Descriptor));
+    }
+
+    /// <summary>Passes every message on to the dispatcher's listener, as a peer core does after its own rules.</summary>
+    private sealed class DeliveringHandler(IMessageDispatcher<List<string>> dispatcher) : IMessageHandler<List<string>>
+    {
+        public void OnMessage<TMessage>(List<string> peer, TMessage message)
+            where TMessage : IMessage<TMessage> => Assert.True(dispatcher.Deliver(peer, message));
+    }
+
+    /// <summary>A message type from outside the set.</summary>
+    private sealed class ForeignMessage(string command) : IMessage
+    {
+        public MessageCommand Command { get; } = MessageCommand.Parse(command);
+
+        public int GetEncodedSize(WireContext context) => 0;
+
+        public void WriteTo(ref WireWriter writer)
+        {
+        }
     }
 
     /// <summary>A TestListeners&lt;List&lt;string&gt;&gt; whose every message property appends "OnX:message" to the peer (the log).</summary>

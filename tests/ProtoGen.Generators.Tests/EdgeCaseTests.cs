@@ -36,8 +36,11 @@ public sealed class EdgeCaseTests
         Assert.Empty(CompilationHelper.CompilerProblems(output));
         Assert.Contains("internal partial interface IEListener<in TPeer>", generated["E.EMessages.Listeners.g.cs"], StringComparison.Ordinal);
         Assert.Contains("internal partial class EListeners<TPeer>", generated["E.EMessages.Listeners.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("internal sealed partial class EListenerGroup<TPeer>", generated["E.EMessages.ListenerGroup.g.cs"], StringComparison.Ordinal);
         string dispatcher = generated["E.EMessages.Dispatcher.g.cs"];
         Assert.Contains("internal static bool TryDispatch<TPeer>", dispatcher, StringComparison.Ordinal);
+        Assert.Contains("internal static bool Deliver<TPeer>", dispatcher, StringComparison.Ordinal);
+        Assert.Contains("public static bool TryHandle<TPeer, THandler>", dispatcher, StringComparison.Ordinal);
         Assert.Contains("public static global::ProtoGen.MessageDescriptor? FindMessage(", dispatcher, StringComparison.Ordinal);
     }
 
@@ -47,6 +50,8 @@ public sealed class EdgeCaseTests
         var run = ScenarioRun.Get(Scenarios.Basic);
         Assert.Contains("public partial interface ITestListener<in TPeer>", run.Generated["Scenarios.Basic.TestMessages.Listeners.g.cs"], StringComparison.Ordinal);
         Assert.Contains("public static bool TryDispatch<TPeer>", run.Generated["Scenarios.Basic.TestMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public static bool Deliver<TPeer>", run.Generated["Scenarios.Basic.TestMessages.Dispatcher.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public sealed partial class TestListenerGroup<TPeer>", run.Generated["Scenarios.Basic.TestMessages.ListenerGroup.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]

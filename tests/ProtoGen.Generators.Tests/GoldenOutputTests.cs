@@ -13,19 +13,20 @@ namespace ProtoGen.Generators.Tests;
 /// To accept a deliberate change of the generated code, run the suite once with PROTOGEN_UPDATE_BASELINES=1:
 /// <code>PROTOGEN_UPDATE_BASELINES=1 dotnet test tests/ProtoGen.Generators.Tests --artifacts-path /tmp/art-me</code>
 /// It rewrites the baselines in the source tree (and deletes those no longer generated); review the diff and commit.
+/// With the <c>CI</c> variable set the update is refused and the test fails (<see cref="BaselinePolicy"/>).
 /// </remarks>
 public sealed class GoldenOutputTests
 {
-    private const string UpdateVariable = "PROTOGEN_UPDATE_BASELINES";
-
     public static TheoryData<string> ScenarioNames => new(Scenarios.All);
 
     [Theory]
     [MemberData(nameof(ScenarioNames))]
     public void GeneratedFiles_MatchBaselines(string scenario)
     {
+        var mode = BaselinePolicy.FromEnvironment();
+        Assert.True(mode != BaselineMode.Refused, BaselinePolicy.RefusalMessage(Environment.GetEnvironmentVariable(BaselinePolicy.CiVariable)));
         var run = ScenarioRun.Get(scenario);
-        bool update = Environment.GetEnvironmentVariable(UpdateVariable) == "1";
+        bool update = mode == BaselineMode.Update;
         if (update)
         {
             UpdateBaselines(scenario, run);
@@ -44,6 +45,29 @@ public sealed class GoldenOutputTests
         }
     }
 
+    [Theory]
+    [InlineData(null, null, BaselineMode.Compare)]
+    [InlineData(null, "true", BaselineMode.Compare)]
+    [InlineData("0", null, BaselineMode.Compare)]
+    [InlineData("", null, BaselineMode.Compare)]
+    [InlineData("true", null, BaselineMode.Compare)]
+    [InlineData("1", null, BaselineMode.Update)]
+    [InlineData("1", "", BaselineMode.Update)]
+    [InlineData("1", "true", BaselineMode.Refused)]
+    [InlineData("1", "1", BaselineMode.Refused)]
+    [InlineData("1", "false", BaselineMode.Refused)]
+    public void BaselinePolicy_UpdatesOnlyWhenAskedAndNeverOnCi(string? update, string? ci, BaselineMode expected) =>
+        Assert.Equal(expected, BaselinePolicy.Decide(update, ci));
+
+    [Fact]
+    public void BaselinePolicy_RefusalSaysWhy()
+    {
+        string message = BaselinePolicy.RefusalMessage("true");
+        Assert.Contains("PROTOGEN_UPDATE_BASELINES=1", message, StringComparison.Ordinal);
+        Assert.Contains("CI=true", message, StringComparison.Ordinal);
+        Assert.Contains("never rewritten on CI", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Basic_HintNames_AreExactlyTheValidTypesAndTheSet()
     {
@@ -56,6 +80,7 @@ public sealed class GoldenOutputTests
                 "Scenarios.Basic.ItemsMessage.Serializer.g.cs",
                 "Scenarios.Basic.PingMessage.Serializer.g.cs",
                 "Scenarios.Basic.TestMessages.Dispatcher.g.cs",
+                "Scenarios.Basic.TestMessages.ListenerGroup.g.cs",
                 "Scenarios.Basic.TestMessages.Listeners.g.cs",
             ],
             ScenarioRun.Get(Scenarios.Basic).Generated.Keys);
@@ -76,6 +101,7 @@ public sealed class GoldenOutputTests
         Assert.Equal(
             [
                 "Scenarios.Codecs.CodecMessages.Dispatcher.g.cs",
+                "Scenarios.Codecs.CodecMessages.ListenerGroup.g.cs",
                 "Scenarios.Codecs.CodecMessages.Listeners.g.cs",
                 "Scenarios.Codecs.Note.Serializer.g.cs",
                 "Scenarios.Codecs.PayMessage.Serializer.g.cs",
@@ -96,6 +122,7 @@ public sealed class GoldenOutputTests
                 "Scenarios.Shapes.Pair.Serializer.g.cs",
                 "Scenarios.Shapes.PointMessage.Serializer.g.cs",
                 "Scenarios.Shapes.ShapeMessages.Dispatcher.g.cs",
+                "Scenarios.Shapes.ShapeMessages.ListenerGroup.g.cs",
                 "Scenarios.Shapes.ShapeMessages.Listeners.g.cs",
                 "Scenarios.Shapes.StructMessage.Serializer.g.cs",
             ],
@@ -216,7 +243,7 @@ public sealed class GoldenOutputTests
         }
 
         Assert.Fail(
-            $"{hintName} differs from its baseline at line {line + 1} (set {UpdateVariable}=1 to accept):\n" +
+            $"{hintName} differs from its baseline at line {line + 1} (set {BaselinePolicy.UpdateVariable}=1 to accept):\n" +
             $"  expected: {(line < e.Length ? e[line] : "<end of file>")}\n" +
             $"  actual:   {(line < a.Length ? a[line] : "<end of file>")}");
     }

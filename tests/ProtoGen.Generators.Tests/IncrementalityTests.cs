@@ -166,13 +166,32 @@ public sealed class IncrementalityTests
     {
         var compilation = Initial();
         var (driver, _) = Run(compilation);
-        var edited = Edit(compilation, "[MessageSet(\"Test\")]", "[MessageSet(\"Probe\")]");
+        var edited = Edit(compilation, "[MessageSet(\"Test\"", "[MessageSet(\"Probe\"");
         var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.SelectedSet)).Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.SetOutputs)).Reason);
         Assert.All(Outputs(second, TrackingNames.Messages), o => Assert.Contains(o.Reason, CachedOrUnchanged));
         Assert.All(Outputs(second, TrackingNames.Summaries), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+    }
+
+    [Fact]
+    public void SetPayloadLimitChanged_LimitModified_ModelsAndSummariesCached()
+    {
+        var compilation = Initial();
+        var (driver, _) = Run(compilation);
+        var edited = Edit(compilation, "MaxPayloadLength = 5000)]", "MaxPayloadLength = 6000)]");
+        var result = driver.RunGenerators(edited).GetRunResult();
+        var second = result.Results.Single();
+
+        // The limit goes into every message's descriptor, so serializers are re-emitted; the models are not re-read.
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.PayloadLimit)).Reason);
+        Assert.All(Outputs(second, TrackingNames.DefaultPayloadLimit), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.All(Outputs(second, TrackingNames.Messages), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.All(Outputs(second, TrackingNames.WireTypes), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.All(Outputs(second, TrackingNames.Summaries), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        string hello = result.GeneratedTrees.Single(t => t.FilePath.EndsWith("Scenarios.Basic.HelloMessage.Serializer.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("            6000,\n", hello, StringComparison.Ordinal);
     }
 
     [Fact]

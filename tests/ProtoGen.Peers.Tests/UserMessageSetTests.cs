@@ -27,6 +27,11 @@ public class UserMessageSetTests
             return true;
         }
 
+        public bool TryHandle(Peers.Peer peer, MessageCommand command, ref WireReader payload, IMessageHandler<Peers.Peer> handler) =>
+            TryDispatch(peer, command, ref payload);
+
+        public bool Deliver(Peers.Peer peer, IMessage message) => FindMessage(message.Command) is not null;
+
         public void OnUnknown(Peers.Peer peer, RawFrame frame)
         {
         }

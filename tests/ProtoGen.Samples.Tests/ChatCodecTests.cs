@@ -25,6 +25,21 @@ public sealed class ChatCodecTests
     }
 
     [Fact]
+    public void TheSetsPayloadLimitHoldsTheLargestPost()
+    {
+        Assert.All(ChatMessages.Messages, m => Assert.Equal(ChatMessages.MaxPayload, m.MaxPayloadLength));
+        var largest = new ChatPostMessage
+        {
+            Author = new ChatAuthor(ulong.MaxValue, new string('n', ChatMessages.MaxNickLength)),
+            Text = new string('t', ChatMessages.MaxTextLength),
+            Tags = Enumerable.Repeat(new ChatTag(new string('g', ChatMessages.MaxNickLength)), ChatMessages.MaxTags).ToArray(),
+            SentAt = long.MaxValue,
+        };
+        Assert.Equal(1341, WireSerializer.Encode(largest).Length);
+        Assert.True(WireSerializer.Encode(largest).Length <= ChatPostMessage.Descriptor.MaxPayloadLength);
+    }
+
+    [Fact]
     public void RequestEncodesToGoldenBytes()
     {
         var request = new ChatRequestMessage { RequestId = 7, Text = "hi" };
@@ -90,5 +105,36 @@ public sealed class ChatCodecTests
         Assert.NotNull(composed.FindMessage(ChatRequestMessage.Command));
 
         Assert.Equal<object>([("alice", Post), ("bob", "ping", 8)], seen);
+    }
+
+    [Fact]
+    public void AHandlerSeesEveryMessageWithItsTypeAndDeliversItToAGroup()
+    {
+        var seen = new List<string>();
+        var log = new List<string>();
+        var group = new ChatListenerGroup<string>(
+            new ChatListeners<string> { OnChatPost = (peer, m) => log.Add($"first {peer} {m.Text}"), OnChatRequest = (peer, m) => log.Add($"first {peer} {m.Text}") },
+            new ChatListeners<string> { OnChatPost = (peer, m) => log.Add($"second {peer} {m.Text}") });
+
+        foreach (var (command, payload) in new[] { (ChatPostMessage.Command, WireSerializer.Encode(Post)), (ChatRequestMessage.Command, WireSerializer.Encode(new ChatRequestMessage { RequestId = 1, Text = "q" })) })
+        {
+            var reader = new WireReader(payload);
+            Assert.True(ChatMessages.TryHandle("alice", command, ref reader, new Audit(group, seen)));
+        }
+
+        Assert.Equal(["ChatPostMessage chatpost", "ChatRequestMessage chatreq"], seen);
+        Assert.Equal(["first alice hi", "second alice hi", "first alice q"], log);
+        Assert.Equal(2, group.Listeners.Count);
+    }
+
+    /// <summary>The handler docs/extending.md shows: one generic method for every message of the set.</summary>
+    private readonly struct Audit(IChatListener<string> next, List<string> seen) : IMessageHandler<string>
+    {
+        public void OnMessage<TMessage>(string peer, TMessage message)
+            where TMessage : IMessage<TMessage>
+        {
+            seen.Add($"{typeof(TMessage).Name} {TMessage.Descriptor.Command}");
+            Assert.True(ChatMessages.Deliver(peer, message, next));
+        }
     }
 }

@@ -35,6 +35,17 @@ public sealed partial class UserProjectDiagnosticsTests : IDisposable
             public int Value { get; init; }
         }
 
+        // Valid on its own, so the generator emits its codec before the analyzer runs: the analyzer must still see it.
+        [Message("hello")]
+        public sealed partial record SecondHelloMessage;
+
+        // ProtoGen.Bitcoin, which this project references, already declares "ping".
+        [Message("ping")]
+        public sealed partial record MyPingMessage
+        {
+            public ulong Nonce { get; init; }
+        }
+
         // Compiles only if the generator ran for this project: the listener interface of the Demo set.
         public sealed class Handler : IDemoListener<int>
         {
@@ -56,13 +67,17 @@ public sealed partial class UserProjectDiagnosticsTests : IDisposable
         Assert.NotEqual(0, exitCode);
         var errors = ErrorLine().Matches(output).Select(m => (File: m.Groups["file"].Value, Line: int.Parse(m.Groups["line"].Value), Column: int.Parse(m.Groups["column"].Value), Id: m.Groups["id"].Value, Text: m.Groups["text"].Value)).Distinct().ToList();
 
-        // Exactly the two mistakes: no CS error, so the rest (including the generated IDemoListener) compiled.
+        // Exactly the four mistakes: no CS error, so the rest (including the generated IDemoListener) compiled.
         var source = Path.Combine(_directory, "Messages.cs");
         var (dataLine, dataColumn) = Find("WireBytes Data", "Data");
         var (plainLine, plainColumn) = Find("record PlainMessage", "PlainMessage");
-        Assert.True(errors.Count == 2, output);
+        var (pingLine, pingColumn) = Find("[Message(\"ping\")]", "\"ping\"");
+        var (helloLine, helloColumn) = Find("[Message(\"hello\")]\npublic sealed partial record SecondHelloMessage", "\"hello\"");
+        Assert.True(errors.Count == 4, output);
         Assert.Contains(errors, e => e.Id == "PGEN0102" && e.File == source && e.Line == dataLine && e.Column == dataColumn && e.Text.Contains("'Data' of 'BlobMessage'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Id == "PGEN0001" && e.File == source && e.Line == plainLine && e.Column == plainColumn && e.Text.Contains("'PlainMessage' must be declared partial", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "PGEN0201" && e.File == source && e.Line == helloLine && e.Column == helloColumn && e.Text.Contains("Command 'hello' of 'SecondHelloMessage' is already used by 'HelloMessage'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Id == "PGEN0205" && e.File == source && e.Line == pingLine && e.Column == pingColumn && e.Text.Contains("Command 'ping' of 'MyPingMessage' is already declared by 'ProtoGen.Bitcoin.PingMessage' in the message set 'ProtoGen.Bitcoin.BitcoinMessages' of the referenced assembly 'ProtoGen.Bitcoin'", StringComparison.Ordinal));
     }
 
     public void Dispose()
@@ -85,10 +100,11 @@ public sealed partial class UserProjectDiagnosticsTests : IDisposable
         return (line, column);
     }
 
-    /// <summary>A user-style project outside the repository: the runtime as a reference, the generator as an analyzer.</summary>
+    /// <summary>A user-style project outside the repository: the runtime and the Bitcoin set as references, the generator as an analyzer.</summary>
     private string WriteProject()
     {
         var runtime = typeof(WireReader).Assembly.Location;
+        var bitcoin = typeof(ProtoGen.Bitcoin.BitcoinMessages).Assembly.Location;
         var generator = Path.Combine(AppContext.BaseDirectory, "generator", "ProtoGen.Generators.dll");
         Assert.True(File.Exists(generator), $"{generator} is missing (the test project copies it at build time)");
 
@@ -114,6 +130,7 @@ public sealed partial class UserProjectDiagnosticsTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <Reference Include="ProtoGen.Runtime" HintPath="{runtime}" />
+                <Reference Include="ProtoGen.Bitcoin" HintPath="{bitcoin}" />
                 <Analyzer Include="{generator}" />
               </ItemGroup>
             </Project>

@@ -11,6 +11,8 @@ internal static class HintNames
 
     public static string Listeners(string setMetadataName) => Sanitize(setMetadataName) + ".Listeners.g.cs";
 
+    public static string ListenerGroup(string setMetadataName) => Sanitize(setMetadataName) + ".ListenerGroup.g.cs";
+
     /// <summary>
     /// ASCII letters, digits, '.' and '_' stay; a nested type's '+' becomes '-', any other character '--' and its
     /// four hex digits. Identifiers never contain '-', so two different metadata names never share a hint name

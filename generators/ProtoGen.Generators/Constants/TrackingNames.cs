@@ -9,4 +9,6 @@ internal static class TrackingNames
     public const string MessageSets = "ProtoGen.MessageSets";
     public const string SelectedSet = "ProtoGen.SelectedSet";
     public const string SetOutputs = "ProtoGen.SetOutputs";
+    public const string DefaultPayloadLimit = "ProtoGen.DefaultPayloadLimit";
+    public const string PayloadLimit = "ProtoGen.PayloadLimit";
 }

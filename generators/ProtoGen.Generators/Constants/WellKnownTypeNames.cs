@@ -6,6 +6,12 @@ internal static class WellKnownTypeNames
     public const string MessageAttribute = "ProtoGen.MessageAttribute";
     public const string WireTypeAttribute = "ProtoGen.WireTypeAttribute";
     public const string MessageSetAttribute = "ProtoGen.MessageSetAttribute";
+
+    /// <summary>The <c>MessageSetAttribute</c> constant holding the runtime's default payload limit.</summary>
+    public const string DefaultMaxPayloadLengthField = "DefaultMaxPayloadLength";
+
+    /// <summary>The named argument of <c>[Message]</c> and <c>[MessageSet]</c> that sets a payload limit.</summary>
+    public const string MaxPayloadLengthArgument = "MaxPayloadLength";
     public const string MaxCountAttribute = "ProtoGen.MaxCountAttribute";
     public const string MaxLengthAttribute = "ProtoGen.MaxLengthAttribute";
     public const string FixedLengthAttribute = "ProtoGen.FixedLengthAttribute";

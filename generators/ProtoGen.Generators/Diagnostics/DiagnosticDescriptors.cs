@@ -17,6 +17,7 @@ internal static class DiagnosticDescriptors
     public const string DuplicateMessageSetId = "PGEN0004";
     public const string MessageNotAccessibleId = "PGEN0005";
     public const string NotConstructibleId = "PGEN0006";
+    public const string InvalidPayloadLimitId = "PGEN0007";
     public const string UnsupportedFieldTypeId = "PGEN0101";
     public const string MissingLimitId = "PGEN0102";
     public const string OptionalBeforeRequiredId = "PGEN0103";
@@ -30,6 +31,7 @@ internal static class DiagnosticDescriptors
     public const string InvalidCommandId = "PGEN0202";
     public const string InvalidListenerNameId = "PGEN0203";
     public const string DuplicateListenerNameId = "PGEN0204";
+    public const string CommandOfReferencedSetId = "PGEN0205";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = new(
         TypeNotPartialId,
@@ -76,6 +78,14 @@ internal static class DiagnosticDescriptors
         NotConstructibleId,
         "Type cannot be created by the generated decoder",
         "'{0}' cannot be created by the generated decoder: {1}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidPayloadLimit = new(
+        InvalidPayloadLimitId,
+        "Message set payload limit must be positive",
+        "Message set '{0}' declares MaxPayloadLength = {1}; the payload limit must be a positive number of bytes",
         UsageCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -185,4 +195,12 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor CommandOfReferencedSet = new(
+        CommandOfReferencedSetId,
+        "Command already declared by a referenced message set",
+        "Command '{0}' of '{1}' is already declared by '{2}' in the message set '{3}' of the referenced assembly '{4}'; a peer that composes both sets delivers the command to one of them only (it asks the Bitcoin set first), so choose another command",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

@@ -7,13 +7,17 @@ namespace ProtoGen.Generators.Emitters;
 
 /// <summary>
 /// Emits a message set's dispatcher: a switch on the two integers of the 12 command bytes (never a string) that
-/// decodes the payload and calls the typed listener; plus the message catalogue and a decode-to-<c>IMessage</c> switch.
+/// decodes the payload and calls the typed listener (<c>TryDispatch</c>, <c>Dispatch</c>) or a generic handler
+/// (<c>TryHandle</c>); the reverse switch from a decoded message to its listener method (<c>Deliver</c>); the message
+/// catalogue; a decode-to-<c>IMessage</c> switch; and the object form for peers that compose sets.
 /// </summary>
 internal static class DispatchEmitter
 {
     private const string CommandType = "global::ProtoGen.MessageCommand";
     private const string ReaderType = "global::ProtoGen.WireReader";
     private const string DescriptorType = "global::ProtoGen.MessageDescriptor";
+    private const string MessageType = "global::ProtoGen.IMessage";
+    private const string HandlerType = "global::ProtoGen.IMessageHandler";
 
     public static string Emit(MessageSetModel set, EquatableArray<MessageSummary> messages)
     {
@@ -44,7 +48,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <param name=\"command\">The command field.</param>");
                 using (w.Block("public static " + DescriptorType + "? FindMessage(" + CommandType + " command)"))
                 {
-                    EmitSwitch(w, messages, m => "return " + m.FullyQualifiedName + ".Descriptor;");
+                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Descriptor;"));
                     w.WriteLine("return null;");
                 }
 
@@ -61,7 +65,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
                 using (w.Block(access + " static bool TryDispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
                 {
-                    EmitSwitch(w, messages, m => "listener.On" + m.ListenerName + "(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;");
+                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("listener.On" + m.ListenerName + "(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"));
                     w.WriteLine("return false;");
                 }
 
@@ -95,10 +99,14 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
                 using (w.Block("public static global::ProtoGen.IMessage? Decode(" + CommandType + " command, ref " + ReaderType + " payload)"))
                 {
-                    EmitSwitch(w, messages, m => "return " + m.FullyQualifiedName + ".Read(ref payload);");
+                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Read(ref payload);"));
                     w.WriteLine("return null;");
                 }
 
+                w.WriteLine();
+                EmitTryHandle(w, messages);
+                w.WriteLine();
+                EmitDeliver(w, messages, listener, access);
                 w.WriteLine();
                 w.WriteLine("/// <summary>Wraps this set's dispatcher and <paramref name=\"listener\"/> as an object, for peers that compose several message sets.</summary>");
                 w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
@@ -117,6 +125,10 @@ internal static class DispatchEmitter
                     w.WriteLine();
                     w.WriteLine("public bool TryDispatch(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload) => " + self + ".TryDispatch(peer, command, ref payload, _listener);");
                     w.WriteLine();
+                    w.WriteLine("public bool TryHandle(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + HandlerType + "<TPeer> handler) => " + self + ".TryHandle(peer, command, ref payload, handler);");
+                    w.WriteLine();
+                    w.WriteLine("public bool Deliver(TPeer peer, " + MessageType + " message) => " + self + ".Deliver(peer, message, _listener);");
+                    w.WriteLine();
                     w.WriteLine("public void OnUnknown(TPeer peer, global::ProtoGen.RawFrame frame) => _listener.OnUnknown(peer, frame);");
                 }
             }
@@ -125,8 +137,72 @@ internal static class DispatchEmitter
         return w.ToString();
     }
 
-    /// <summary>Writes <c>switch (command.Head) { case ...: switch (command.Tail) { case ...: body } }</c>.</summary>
-    private static void EmitSwitch(SourceWriter w, EquatableArray<MessageSummary> messages, System.Func<MessageSummary, string> body)
+    private static void EmitTryHandle(SourceWriter w, EquatableArray<MessageSummary> messages)
+    {
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Decodes the payload of <paramref name=\"command\"/> and passes the message, with its static type, to the handler's");
+        w.WriteLine("/// <see cref=\"" + HandlerType + "{TPeer}.OnMessage{TMessage}\"/>. Returns false, without reading anything or");
+        w.WriteLine("/// calling the handler, when the command is not in this set.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the handler.</typeparam>");
+        w.WriteLine("/// <typeparam name=\"THandler\">The handler type; a struct is called directly, with no interface dispatch.</typeparam>");
+        w.WriteLine("/// <param name=\"peer\">The peer the message came from.</param>");
+        w.WriteLine("/// <param name=\"command\">The command field of the frame.</param>");
+        w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
+        w.WriteLine("/// <param name=\"handler\">Receives the decoded message.</param>");
+        w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
+        w.WriteLine("public static bool TryHandle<TPeer, THandler>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, THandler handler)");
+        w.Indentation++;
+        w.WriteLine("where THandler : " + HandlerType + "<TPeer>");
+        w.Indentation--;
+        using (w.Block())
+        {
+            EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("handler.OnMessage(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"));
+            w.WriteLine("return false;");
+        }
+    }
+
+    private static void EmitDeliver(SourceWriter w, EquatableArray<MessageSummary> messages, string listener, string access)
+    {
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Calls the listener's typed method for <paramref name=\"message\"/>, found by a switch on its command. Returns false,");
+        w.WriteLine("/// calling nothing, when the message is not of this set.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
+        w.WriteLine("/// <param name=\"peer\">The peer the message came from.</param>");
+        w.WriteLine("/// <param name=\"message\">A decoded message.</param>");
+        w.WriteLine("/// <param name=\"listener\">The listener.</param>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"message\"/> is null.</exception>");
+        using (w.Block(access + " static bool Deliver<TPeer>(TPeer peer, " + MessageType + " message, " + listener + " listener)"))
+        {
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(message);");
+            if (messages.Count > 0)
+            {
+                w.WriteLine(CommandType + " command = message.Command;");
+            }
+
+            // The command picks the case; the one type test per case keeps a foreign message type that reuses a command
+            // of this set (another assembly's) from being cast to the wrong type.
+            EmitSwitch(w, messages, static (writer, m) =>
+            {
+                using (writer.Block())
+                {
+                    using (writer.Block("if (message is " + m.FullyQualifiedName + " typed)"))
+                    {
+                        writer.WriteLine("listener.On" + m.ListenerName + "(peer, typed);");
+                        writer.WriteLine("return true;");
+                    }
+
+                    writer.WriteLine();
+                    writer.WriteLine("return false;");
+                }
+            });
+            w.WriteLine("return false;");
+        }
+    }
+
+    /// <summary>Writes <c>switch (command.Head) { case ...: switch (command.Tail) { case ...: body } }</c>; every body must end in <c>return</c>.</summary>
+    private static void EmitSwitch(SourceWriter w, EquatableArray<MessageSummary> messages, System.Action<SourceWriter, MessageSummary> body)
     {
         if (messages.Count == 0)
         {
@@ -150,7 +226,7 @@ internal static class DispatchEmitter
                     {
                         w.WriteLine("case " + FileHeader.Hex(entry.Parts.Tail) + ": // " + entry.Message.Command);
                         w.Indentation++;
-                        w.WriteLine(body(entry.Message));
+                        body(w, entry.Message);
                         w.Indentation--;
                     }
                 }

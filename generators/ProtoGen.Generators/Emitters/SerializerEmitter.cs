@@ -14,9 +14,9 @@ internal static class SerializerEmitter
     private const string WireWriterType = "global::ProtoGen.WireWriter";
     private const string MessageCommandType = "global::ProtoGen.MessageCommand";
     private const string DescriptorType = "global::ProtoGen.MessageDescriptor";
-    private const int ProtocolMaxPayload = 4_000_000;
-
-    public static string Emit(TypeModel model)
+    /// <param name="model">The message or wire type.</param>
+    /// <param name="payloadLimit">The payload limit of the assembly's set, the most a message's descriptor records (unused for wire types).</param>
+    public static string Emit(TypeModel model, int payloadLimit)
     {
         var w = new SourceWriter();
         FileHeader.Write(w);
@@ -31,7 +31,7 @@ internal static class SerializerEmitter
             {
                 if (model.Message is { } message)
                 {
-                    EmitMessageMembers(w, model, message);
+                    EmitMessageMembers(w, model, message, payloadLimit);
                 }
 
                 if (model.TypeCodec is { } codec)
@@ -51,10 +51,11 @@ internal static class SerializerEmitter
         return w.ToString();
     }
 
-    private static void EmitMessageMembers(SourceWriter w, TypeModel model, MessageInfo message)
+    private static void EmitMessageMembers(SourceWriter w, TypeModel model, MessageInfo message, int payloadLimit)
     {
         var (head, tail) = FileHeader.CommandParts(message.Command);
-        int maxPayload = message.MaxPayloadLength > 0 ? message.MaxPayloadLength : (FixedMaxSize(model) ?? ProtocolMaxPayload);
+        int ownLimit = message.MaxPayloadLength > 0 ? message.MaxPayloadLength : (FixedMaxSize(model) ?? payloadLimit);
+        int maxPayload = System.Math.Min(ownLimit, payloadLimit);
         w.WriteLine("/// <summary>The command name carried in the message header.</summary>");
         w.WriteLine("public const string CommandName = " + FileHeader.Literal(message.Command) + ";");
         w.WriteLine();

@@ -31,7 +31,7 @@ internal sealed record TypeModel(
 /// <summary>A message's metadata.</summary>
 /// <param name="Command">The command name.</param>
 /// <param name="MinProtocolVersion">The lowest negotiated version at which the message may be sent.</param>
-/// <param name="MaxPayloadLength">The declared payload limit (0: the protocol maximum).</param>
+/// <param name="MaxPayloadLength">The declared payload limit (0: none declared; the fixed size or the set's limit applies).</param>
 /// <param name="ListenerName">The listener method suffix.</param>
 /// <param name="IsPublic">Whether the type is public all the way out (otherwise internal); the listener types follow it.</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
@@ -51,5 +51,6 @@ internal sealed record MessageSummary(string Command, string FullyQualifiedName,
 /// <param name="ClassName">The set class's name.</param>
 /// <param name="SetName">The set's name (listener types are <c>I{SetName}Listener</c> and <c>{SetName}Listeners</c>).</param>
 /// <param name="Accessibility">The set class's accessibility keyword.</param>
+/// <param name="MaxPayloadLength">The payload limit the set declares, or null when it declares none (the runtime's default applies).</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
-internal sealed record MessageSetModel(string MetadataName, HierarchyInfo Hierarchy, string ClassName, string SetName, string Accessibility);
+internal sealed record MessageSetModel(string MetadataName, HierarchyInfo Hierarchy, string ClassName, string SetName, string Accessibility, int? MaxPayloadLength);

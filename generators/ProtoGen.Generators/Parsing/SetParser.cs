@@ -1,14 +1,29 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using ProtoGen.Generators.Constants;
 using ProtoGen.Generators.Diagnostics;
 using ProtoGen.Generators.Models;
 
 namespace ProtoGen.Generators.Parsing;
 
-/// <summary>Reads a <c>[MessageSet]</c> class into a <see cref="MessageSetModel"/>.</summary>
+/// <summary>Reads a <c>[MessageSet]</c> class into a <see cref="MessageSetModel"/>, and the runtime's default payload limit.</summary>
 internal static class SetParser
 {
+    /// <summary>
+    /// The runtime's <c>MessageSetAttribute.DefaultMaxPayloadLength</c>, read from the referenced runtime so that the
+    /// number is defined once, there; null when the compilation has no runtime (or one without the constant).
+    /// </summary>
+    public static int? DefaultMaxPayloadLength(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(WellKnownTypeNames.MessageSetAttribute)?
+            .GetMembers(WellKnownTypeNames.DefaultMaxPayloadLengthField)
+            .OfType<IFieldSymbol>()
+            .FirstOrDefault(f => f.IsConst)?
+            .ConstantValue as int?;
+
+    /// <summary>The payload limit of an assembly's messages: its set's, or the runtime's default, or (no runtime constant at all) unbounded.</summary>
+    public static int PayloadLimit(MessageSetModel? set, int? runtimeDefault) => set?.MaxPayloadLength ?? runtimeDefault ?? int.MaxValue;
+
     public static MessageSetModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Problem> problems)
     {
         int before = problems.Count;
@@ -18,6 +33,20 @@ internal static class SetParser
         }
 
         string name = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string s && IsIdentifier(s) ? s : type.Name;
+        int? maxPayload = null;
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == WellKnownTypeNames.MaxPayloadLengthArgument && named.Value.Value is int limit)
+            {
+                maxPayload = limit;
+                if (limit <= 0)
+                {
+                    var location = TypeParser.GetNamedArgumentLocation(attribute, named.Key) ?? type.Locations.FirstOrDefault();
+                    problems.Add(new Problem(DiagnosticDescriptors.InvalidPayloadLimit, location, type.Name, limit));
+                }
+            }
+        }
+
         if (problems.Count > before)
         {
             return null;
@@ -30,7 +59,7 @@ internal static class SetParser
             _ => "internal",
         };
 
-        return new MessageSetModel(TypeParser.GetMetadataName(type), TypeParser.GetHierarchy(type), type.Name, name, accessibility);
+        return new MessageSetModel(TypeParser.GetMetadataName(type), TypeParser.GetHierarchy(type), type.Name, name, accessibility, maxPayload);
     }
 
     private static bool IsIdentifier(string text)

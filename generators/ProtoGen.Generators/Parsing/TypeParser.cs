@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ProtoGen.Generators.Constants;
 using ProtoGen.Generators.Diagnostics;
 using ProtoGen.Generators.Helpers;
 using ProtoGen.Generators.Models;
@@ -47,7 +48,7 @@ internal static class TypeParser
             message = ReadMessageInfo(type, messageAttribute, problems);
         }
 
-        CheckGeneratedMemberNames(type, messageAttribute is not null, problems);
+        CheckGeneratedMemberNames(type, messageAttribute is not null, problems, cancellationToken);
 
         string? typeCodec = null;
         int typeCodecMinSize = 1;
@@ -110,7 +111,7 @@ internal static class TypeParser
                 case "MinProtocolVersion":
                     minVersion = named.Value.Value is int v ? v : 0;
                     break;
-                case "MaxPayloadLength":
+                case WellKnownTypeNames.MaxPayloadLengthArgument:
                     maxPayload = named.Value.Value is int m ? m : 0;
                     break;
                 case "ListenerName":
@@ -187,18 +188,47 @@ internal static class TypeParser
 
     private static readonly string[] GeneratedMessageMembers = ["CommandName", "Command", "Descriptor"];
 
-    private static void CheckGeneratedMemberNames(INamedTypeSymbol type, bool isMessage, List<Problem> problems)
+    private static void CheckGeneratedMemberNames(INamedTypeSymbol type, bool isMessage, List<Problem> problems, CancellationToken cancellationToken)
     {
         foreach (var name in isMessage ? GeneratedMembers.Concat(GeneratedMessageMembers) : GeneratedMembers)
         {
             foreach (var member in type.GetMembers(name))
             {
-                if (member.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
+                if (member.Locations.FirstOrDefault(l => l.IsInSource && !IsGeneratorOutput(l, cancellationToken)) is { } location)
                 {
                     problems.Add(new Problem(DiagnosticDescriptors.GeneratedMemberConflict, location, type.Name, name));
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a member is declared in a type declaration this generator emitted (it carries the generator's
+    /// <c>[GeneratedCode]</c>). The analyzer of a real build runs after the generator and sees those members; they are
+    /// not the user's.
+    /// </summary>
+    private static bool IsGeneratorOutput(Location location, CancellationToken cancellationToken)
+    {
+        var declaration = location.SourceTree!.GetRoot(cancellationToken).FindNode(location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (declaration is null)
+        {
+            return false;
+        }
+
+        foreach (var list in declaration.AttributeLists)
+        {
+            foreach (var attribute in list.Attributes)
+            {
+                if (attribute.Name.ToString().EndsWith("GeneratedCode", System.StringComparison.Ordinal)
+                    && attribute.ArgumentList is { Arguments.Count: > 0 } arguments
+                    && arguments.Arguments[0].Expression is LiteralExpressionSyntax { Token.ValueText: Emitters.FileHeader.GeneratorName })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Why the decoder's <c>new T { ... }</c> cannot work for <paramref name="type"/>, or null when it can.</summary>

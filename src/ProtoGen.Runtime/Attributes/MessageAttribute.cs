@@ -25,8 +25,9 @@ public sealed class MessageAttribute : Attribute
     public int MinProtocolVersion { get; set; }
 
     /// <summary>
-    /// The largest payload this message may have, in bytes. Zero means the generator computes it from the fields
-    /// and their limits, capped by <see cref="MessageSetAttribute.MaxPayloadLength"/>.
+    /// The largest payload this message may have, in bytes. Zero (the default) means: the exact size when every field
+    /// has a fixed size, otherwise the set's <see cref="MessageSetAttribute.MaxPayloadLength"/>. The generated
+    /// descriptor never records more than the set's limit.
     /// </summary>
     public int MaxPayloadLength { get; set; }
 
@@ -45,9 +46,10 @@ public sealed class WireTypeAttribute : Attribute
 
 /// <summary>
 /// Marks a <c>static partial class</c> as a message set. The generator fills it with a dispatcher (a switch on the
-/// 12 command bytes that decodes and calls a typed listener), a message catalogue, and emits the listener interface
-/// <c>I{Name}Listener&lt;TPeer&gt;</c> and the delegate-based <c>{Name}Listeners&lt;TPeer&gt;</c> class for every
-/// <see cref="MessageAttribute"/> type of the same assembly.
+/// 12 command bytes that decodes and calls a typed listener or an <see cref="IMessageHandler{TPeer}"/>, and the way
+/// back from a decoded message to its listener method), a message catalogue, and emits the listener interface
+/// <c>I{Name}Listener&lt;TPeer&gt;</c>, the delegate-based <c>{Name}Listeners&lt;TPeer&gt;</c> class and the composite
+/// <c>{Name}ListenerGroup&lt;TPeer&gt;</c> for every <see cref="MessageAttribute"/> type of the same assembly.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
 public sealed class MessageSetAttribute : Attribute
@@ -59,6 +61,18 @@ public sealed class MessageSetAttribute : Attribute
     /// <summary>The set's name.</summary>
     public string Name { get; }
 
-    /// <summary>The largest payload any message of the set may have (default: Bitcoin Core's 4,000,000 bytes).</summary>
-    public int MaxPayloadLength { get; set; } = 4_000_000;
+    /// <summary>
+    /// The payload limit of a set that declares none, and of the messages of an assembly without a set: 32 MiB, the
+    /// largest length a <see cref="CompactSize"/> prefix may announce (<see cref="CompactSize.MaxSize"/>). It is a
+    /// generic bound that keeps every descriptor finite, not any protocol's limit; a protocol declares its own with
+    /// <see cref="MaxPayloadLength"/>.
+    /// </summary>
+    public const int DefaultMaxPayloadLength = (int)CompactSize.MaxSize;
+
+    /// <summary>
+    /// The largest payload any message of the set may have, in bytes (positive); default
+    /// <see cref="DefaultMaxPayloadLength"/>. The generator records it in the descriptor of every message of the set
+    /// whose own limit is not smaller (<see cref="MessageDescriptor.MaxPayloadLength"/>).
+    /// </summary>
+    public int MaxPayloadLength { get; set; } = DefaultMaxPayloadLength;
 }

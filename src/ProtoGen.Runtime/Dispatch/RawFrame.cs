@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace ProtoGen;
 
@@ -27,30 +26,3 @@ public readonly ref struct RawFrame
 /// <param name="peer">The peer it came from.</param>
 /// <param name="frame">The command and payload.</param>
 public delegate void RawFrameHandler<in TPeer>(TPeer peer, RawFrame frame);
-
-/// <summary>
-/// A generated message set's dispatcher bound to a listener, so that a peer can compose several sets: the first set
-/// that knows a command decodes it and calls its listener.
-/// </summary>
-/// <typeparam name="TPeer">The peer type.</typeparam>
-public interface IMessageDispatcher<in TPeer>
-{
-    /// <summary>The set's catalogue.</summary>
-    IReadOnlyList<MessageDescriptor> Messages { get; }
-
-    /// <summary>Finds a command's catalogue entry, or null when the command is not in this set.</summary>
-    /// <param name="command">The command.</param>
-    MessageDescriptor? FindMessage(MessageCommand command);
-
-    /// <summary>Decodes and delivers a frame of this set; returns false (reading nothing) for other commands.</summary>
-    /// <param name="peer">The peer it came from.</param>
-    /// <param name="command">The command.</param>
-    /// <param name="payload">A reader over the payload.</param>
-    /// <exception cref="ProtocolException">The payload is malformed.</exception>
-    bool TryDispatch(TPeer peer, MessageCommand command, ref WireReader payload);
-
-    /// <summary>Passes a frame no set knows to the listener's raw-frame hook.</summary>
-    /// <param name="peer">The peer it came from.</param>
-    /// <param name="frame">The command and payload.</param>
-    void OnUnknown(TPeer peer, RawFrame frame);
-}

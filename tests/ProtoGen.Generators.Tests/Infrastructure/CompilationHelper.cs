@@ -25,10 +25,14 @@ internal static class CompilationHelper
         CreateCompilation(sources.Select((text, i) => ($"Source{i}.cs", text)).ToArray());
 
     public static CSharpCompilation CreateCompilation(params (string Path, string Text)[] sources) =>
+        CreateCompilation("ProtoGen.Scenario", [], sources);
+
+    /// <summary>A compilation named <paramref name="assemblyName"/> that also references <paramref name="references"/>.</summary>
+    public static CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<MetadataReference> references, params (string Path, string Text)[] sources) =>
         CSharpCompilation.Create(
-            "ProtoGen.Scenario",
+            assemblyName,
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)),
-            References,
+            References.AddRange(references),
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
@@ -70,6 +74,16 @@ internal static class CompilationHelper
     /// <summary>Compiler errors and warnings of a compilation (after generation).</summary>
     public static ImmutableArray<Diagnostic> CompilerProblems(Compilation compilation) =>
         compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    /// <summary>Generates, then emits the compilation as a metadata reference for another compilation (an assembly as it ships).</summary>
+    public static MetadataReference BuildLibrary(Compilation compilation)
+    {
+        var (_, _, output) = RunGenerator(compilation);
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, "emit failed:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
 
     /// <summary>Emits the compilation and loads it into a collectible context (ProtoGen.Runtime resolves to the test's own copy).</summary>
     public static Assembly EmitAndLoad(Compilation compilation)

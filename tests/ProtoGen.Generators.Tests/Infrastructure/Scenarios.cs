@@ -40,7 +40,7 @@ internal static class Scenarios
                 Large = 1000,
             }
 
-            [MessageSet("Test")]
+            [MessageSet("Test", MaxPayloadLength = 5000)]
             public static partial class TestMessages
             {
             }
@@ -128,7 +128,7 @@ internal static class Scenarios
                 }
             }
 
-            // Test glue: the generated Dispatch, TryDispatch and Decode take a ref WireReader, which reflection cannot pass.
+            // Test glue: the generated Dispatch, TryDispatch, TryHandle and Decode take a ref WireReader, which reflection cannot pass.
             public static class DispatchProbe
             {
                 public static bool Dispatch<TPeer>(TPeer peer, string command, byte[] payload, ITestListener<TPeer> listener)
@@ -148,6 +148,29 @@ internal static class Scenarios
                     var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
                     return TestMessages.Decode(MessageCommand.Parse(command), ref reader);
                 }
+
+                public static bool TryHandle<TPeer>(TPeer peer, string command, byte[] payload, IMessageHandler<TPeer> handler)
+                {
+                    var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
+                    return TestMessages.TryHandle(peer, MessageCommand.Parse(command), ref reader, handler);
+                }
+
+                // THandler is a struct here: the generated code calls it directly.
+                public static bool TryHandleWithStruct<TPeer>(TPeer peer, string command, byte[] payload, IMessageHandler<TPeer> handler)
+                {
+                    var reader = new WireReader(new System.ReadOnlySpan<byte>(payload));
+                    return TestMessages.TryHandle(peer, MessageCommand.Parse(command), ref reader, new ForwardingHandler<TPeer>(handler));
+                }
+            }
+
+            public readonly struct ForwardingHandler<TPeer> : IMessageHandler<TPeer>
+            {
+                private readonly IMessageHandler<TPeer> _inner;
+
+                public ForwardingHandler(IMessageHandler<TPeer> inner) => _inner = inner;
+
+                public void OnMessage<TMessage>(TPeer peer, TMessage message)
+                    where TMessage : IMessage<TMessage> => _inner.OnMessage(peer, message);
             }
 
             // Implements nothing: every listener method has a no-op default.

@@ -12,7 +12,9 @@ namespace ProtoGen.Generators.Diagnostics.Analyzers;
 
 /// <summary>
 /// Reports every ProtoGen declaration mistake. It runs the same parser as the generator (which silently skips invalid
-/// types) and reports what the parser found, plus the assembly-wide checks: duplicate commands and message sets.
+/// types) and reports what the parser found, plus the assembly-wide checks (duplicate commands and message sets) and
+/// commands that a message set of a referenced assembly already declares (read once per compilation, when the first
+/// message is analyzed).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
@@ -25,6 +27,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicateMessageSet,
         DiagnosticDescriptors.MessageNotAccessible,
         DiagnosticDescriptors.NotConstructible,
+        DiagnosticDescriptors.InvalidPayloadLimit,
         DiagnosticDescriptors.UnsupportedFieldType,
         DiagnosticDescriptors.MissingLimit,
         DiagnosticDescriptors.OptionalBeforeRequired,
@@ -37,7 +40,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DuplicateCommand,
         DiagnosticDescriptors.InvalidCommand,
         DiagnosticDescriptors.InvalidListenerName,
-        DiagnosticDescriptors.DuplicateListenerName);
+        DiagnosticDescriptors.DuplicateListenerName,
+        DiagnosticDescriptors.CommandOfReferencedSet);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -54,8 +58,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
             var messages = new ConcurrentBag<MessageEntry>();
             var sets = new ConcurrentBag<INamedTypeSymbol>();
+            var compilation = start.Compilation;
+            var cancellationToken = start.CancellationToken;
+            var referenced = new System.Lazy<ReferencedCommands>(() => ReferencedCommands.Scan(compilation, known, cancellationToken));
             start.RegisterSymbolAction(
-                symbolContext => AnalyzeType(symbolContext, known, messages, sets),
+                symbolContext => AnalyzeType(symbolContext, known, messages, sets, referenced),
                 SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end => ReportAssemblyWide(end, messages, sets));
         });
@@ -65,7 +72,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         SymbolAnalysisContext context,
         KnownTypes known,
         ConcurrentBag<MessageEntry> messages,
-        ConcurrentBag<INamedTypeSymbol> sets)
+        ConcurrentBag<INamedTypeSymbol> sets,
+        System.Lazy<ReferencedCommands> referenced)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attributes = type.GetAttributes();
@@ -85,11 +93,17 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             // Only messages the generator accepts compete for commands and listener names, as in the generator.
             if (TypeParser.Parse(type, known, problems, context.CancellationToken) is { Message: { } info } model && message is not null)
             {
+                var commandLocation = TypeParser.GetCommandLocation(message);
                 messages.Add(new MessageEntry(
                     new MessageSummary(info.Command, model.FullyQualifiedName, info.ListenerName, info.IsPublic),
                     type.Name,
-                    TypeParser.GetCommandLocation(message),
+                    commandLocation,
                     TypeParser.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault()));
+
+                if (referenced.Value.TryFind(info.Command, out var owner))
+                {
+                    problems.Add(new Problem(DiagnosticDescriptors.CommandOfReferencedSet, commandLocation, info.Command, type.Name, owner.TypeName, owner.SetName, owner.AssemblyName));
+                }
             }
         }
 
