@@ -124,6 +124,19 @@ public class StallAndIdleTests
         int multiplier = request == "getheaders" ? PeerDefaults.HeadersStallMultiplier : 1;
         clock.Advance(PeerDefaults.StallResponseTimeout * multiplier);
 
+        // The listener of the unrelated message may still be returning at that tick (deadlines pause while a listener
+        // runs and resume when it returns): later ticks, one scheduler tick of fake time apart, must find the stall.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (raw.Peer.IsConnected)
+                {
+                    clock.Advance(PeerDefaults.SchedulerTick);
+                }
+
+                return !raw.Peer.IsConnected;
+            },
+            "the stall disconnect");
         Assert.Equal(DisconnectKind.Stalled, (await Eventually.DisconnectedAsync(raw.Peer)).Kind);
     }
 

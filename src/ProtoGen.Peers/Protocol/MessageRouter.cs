@@ -147,14 +147,12 @@ internal sealed class MessageRouter : IConnectionHandler
             reader = new WireReader(rented.AsMemory(0, (int)payload.Length), context, retainSlices: false);
         }
 
-        IMessage? decoded = null;
         try
         {
             if (descriptor is null)
             {
                 PeerLog.Unknown(_logger, _peer.Id, command.ToString(), wireSize);
-                var listener = _config.Listener;
-                if (listener is not null)
+                if (_config.Listener is { } listener)
                 {
                     long started = ListenerStarted();
                     try
@@ -170,56 +168,21 @@ internal sealed class MessageRouter : IConnectionHandler
                         ListenerFinished(started);
                     }
                 }
+
+                InvokeHook(_config.OnRead, command, wireSize, null, null);
             }
             else if (set is null)
             {
-                var copy = reader;
-                decoded = BitcoinMessages.Decode(command, ref reader)!;
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageSummaries.Describe(decoded));
-                }
-
-                _peer.Rules.Apply(decoded);
-                var listener = _config.Listener;
-                if (listener is not null && _peer.IsConnected)
-                {
-                    long started = ListenerStarted();
-                    try
-                    {
-                        BitcoinMessages.TryDispatch(_peer, command, ref copy, listener);
-                    }
-                    catch (Exception e)
-                    {
-                        throw new ListenerFailure(e);
-                    }
-                    finally
-                    {
-                        ListenerFinished(started);
-                    }
-                }
+                BitcoinMessages.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, null));
             }
             else
             {
-                long started = ListenerStarted();
-                try
-                {
-                    set.TryDispatch(_peer, command, ref reader);
-                }
-                catch (Exception e) when (e is not ProtocolException)
-                {
-                    throw new ListenerFailure(e);
-                }
-                finally
-                {
-                    ListenerFinished(started);
-                }
+                set.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, set));
             }
-
-            InvokeHook(_config.OnRead, command, wireSize, decoded, null);
         }
         catch (ProtocolException e)
         {
+            // Only decoding throws it here: a listener's exceptions arrive wrapped in ListenerFailure.
             InvokeHook(_config.OnRead, command, wireSize, null, e);
             _peer.Disconnect(new DisconnectReason(DisconnectKind.ProtocolViolation, $"malformed {command}: {e.Message}", e.Error));
         }
@@ -234,6 +197,52 @@ internal sealed class MessageRouter : IConnectionHandler
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// A decoded message, with its static type: the core rules apply to Bitcoin messages, then the message goes to the
+    /// listener of its set, then to the read hook.
+    /// </summary>
+    private void OnDecoded<TMessage>(TMessage message, int wireSize, IMessageDispatcher<Peer>? set)
+        where TMessage : IMessage<TMessage>
+    {
+        var command = message.Command;
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageSummaries.Describe(message));
+        }
+
+        if (set is null)
+        {
+            _peer.Rules.Apply(message);
+        }
+
+        var listener = _config.Listener;
+        if ((set is not null || listener is not null) && _peer.IsConnected)
+        {
+            long started = ListenerStarted();
+            try
+            {
+                if (set is null)
+                {
+                    BitcoinMessages.Deliver(_peer, message, listener!);
+                }
+                else
+                {
+                    set.Deliver(_peer, message);
+                }
+            }
+            catch (Exception e)
+            {
+                throw new ListenerFailure(e);
+            }
+            finally
+            {
+                ListenerFinished(started);
+            }
+        }
+
+        InvokeHook(_config.OnRead, command, wireSize, message, null);
     }
 
     private long ListenerStarted()
@@ -265,6 +274,13 @@ internal sealed class MessageRouter : IConnectionHandler
         {
             PeerLog.CallbackFailed(_logger, _peer.Id, e);
         }
+    }
+
+    /// <summary>The generated dispatch's "any message" hook: hands each decoded message, typed, back to the router.</summary>
+    private readonly struct Decoded(MessageRouter router, int wireSize, IMessageDispatcher<Peer>? set) : IMessageHandler<Peer>
+    {
+        public void OnMessage<TMessage>(Peer peer, TMessage message)
+            where TMessage : IMessage<TMessage> => router.OnDecoded(message, wireSize, set);
     }
 
     /// <summary>Wraps an exception thrown by user code so that it is not mistaken for a decoding error.</summary>

@@ -86,7 +86,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         var store = new ChainStore(BitcoinNetwork.Regtest);
         var sync = new HeadersFirstSync(store);
         var log = new MessageLog();
-        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("sync", new BitcoinListenerGroup(sync, log)), Miner.P2PPort);
+        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("sync", new BitcoinListenerGroup<Peer>(sync, log)), Miner.P2PPort);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -210,7 +210,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         // Serve it on 127.0.0.1 and make a fresh bcoin (height 0) dial us.
         var server = new ChainServer(store);
         var log = new MessageLog();
-        var config = InteropConfig.Regtest("listener", new BitcoinListenerGroup(server, log)) with { StartHeight = () => store.Height };
+        var config = InteropConfig.Regtest("listener", new BitcoinListenerGroup<Peer>(server, log)) with { StartHeight = () => store.Height };
         await using var listener = new PeerServer(config, new IPEndPoint(IPAddress.Loopback, 0));
         var accepted = new TaskCompletionSource<Peer>(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.PeerAccepted += peer => accepted.TrySetResult(peer);
@@ -294,7 +294,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
 
         var server = new ChainServer(new ChainStore(BitcoinNetwork.Regtest));
         var log = new MessageLog();
-        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("tx", new BitcoinListenerGroup(server, log)), Miner.P2PPort);
+        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("tx", new BitcoinListenerGroup<Peer>(server, log)), Miner.P2PPort);
         try
         {
             Assert.Contains(peer, server.Peers);
@@ -322,7 +322,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         var sync = new HeadersFirstSync(store);
         var server = new ChainServer(store);
         var log = new MessageLog();
-        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("block", new BitcoinListenerGroup(sync, server, log)), Miner.P2PPort);
+        var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("block", new BitcoinListenerGroup<Peer>(sync, server, log)), Miner.P2PPort);
         try
         {
             await sync.RunAsync(peer, downloadBlocks: false).WaitAsync(Timeouts.Long);

@@ -24,7 +24,7 @@ public sealed class NBitcoinInteropTests(ITestOutputHelper output)
         Assert.Equal(255, served.Height);
         var server = new ChainServer(served);
         var log = new MessageLog();
-        var config = InteropConfig.Create(BitcoinNetwork.Mainnet, "nbitcoin-source", new BitcoinListenerGroup(server, log)) with { StartHeight = () => served.Height };
+        var config = InteropConfig.Create(BitcoinNetwork.Mainnet, "nbitcoin-source", new BitcoinListenerGroup<Peer>(server, log)) with { StartHeight = () => served.Height };
         await using var listener = new PeerServer(config, new IPEndPoint(IPAddress.Loopback, 0));
         var accepted = new TaskCompletionSource<Peer>(TaskCreationOptions.RunContinuationsAsynchronously);
         listener.PeerAccepted += peer => accepted.TrySetResult(peer);
@@ -140,7 +140,7 @@ public sealed class NBitcoinInteropTests(ITestOutputHelper output)
         var store = new ChainStore(BitcoinNetwork.Regtest);
         var server = new ChainServer(store);
         var log = new MessageLog();
-        var peer = await InteropConfig.ConnectAsync(NBitcoinServer.ClientConfig("nbitcoin-inventory", new BitcoinListenerGroup(server, log)), nbitcoin.Port);
+        var peer = await InteropConfig.ConnectAsync(NBitcoinServer.ClientConfig("nbitcoin-inventory", new BitcoinListenerGroup<Peer>(server, log)), nbitcoin.Port);
         try
         {
             var node = await nbitcoin.WaitForNodeAsync();
