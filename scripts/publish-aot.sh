@@ -37,9 +37,11 @@ fail() {
   exit 1
 }
 
-echo "publish-aot: dotnet publish src/ProtoGen.Cli -c Release -r $rid -o $out"
-if ! dotnet publish "$root/src/ProtoGen.Cli/ProtoGen.Cli.csproj" -c Release -r "$rid" \
-    --artifacts-path "$artifacts" -o "$out" -p:TreatWarningsAsErrors=true > "$log" 2>&1; then
+# The form most AOT guides show, with PublishAot as a global property (it reaches every project of the graph, the
+# netstandard2.0 generator included: see its project file); only where the output goes is added.
+echo "publish-aot: dotnet publish src/ProtoGen.Cli -c Release -r $rid -p:PublishAot=true (-o $out)"
+if ! (cd "$root" && dotnet publish src/ProtoGen.Cli -c Release -r "$rid" -p:PublishAot=true \
+    --artifacts-path "$artifacts" -o "$out" -p:TreatWarningsAsErrors=true) > "$log" 2>&1; then
   cat "$log" >&2
   fail "dotnet publish failed (log: $log)"
 fi
