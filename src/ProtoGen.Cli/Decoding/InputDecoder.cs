@@ -9,9 +9,10 @@ using ProtoGen.Framing;
 namespace ProtoGen.Cli.Decoding;
 
 /// <summary>
-/// Works out what an input is and decodes it: blk-file records or framed P2P messages (both start with a network
-/// magic), else a raw block (which must consume every byte and whose header's proof of work must check out), else a
-/// raw transaction (which must consume every byte).
+/// Works out what an input is and decodes it: hex text is turned into its bytes first (see <see cref="InputEncoding"/>);
+/// then blk-file records or framed P2P messages (both start with a network magic), else a raw block (which must consume
+/// every byte and whose header's proof of work must check out), else a raw transaction (which must consume every byte).
+/// Input that is none of these but starts like a compressed file is reported as such.
 /// </summary>
 internal static class InputDecoder
 {
@@ -28,6 +29,17 @@ internal static class InputDecoder
             throw CliException.Malformed($"{source}: input is empty");
         }
 
+        if (InputEncoding.IsHexText(data.Span))
+        {
+            var bytes = InputEncoding.ParseHex(data.Span, source);
+            return DecodeBinary(bytes, source + " (hex text)", network, includeTransactions) with { Source = source, FromHexText = true };
+        }
+
+        return DecodeBinary(data, source, network, includeTransactions);
+    }
+
+    private static DecodeReport DecodeBinary(ReadOnlyMemory<byte> data, string source, BitcoinNetwork? network, bool includeTransactions)
+    {
         var span = data.Span;
         if (span.Length >= 4)
         {
@@ -249,6 +261,11 @@ internal static class InputDecoder
         catch (ProtocolException e)
         {
             transactionError = e.Message;
+        }
+
+        if (InputEncoding.DescribeCompression(data.Span) is { } compressed)
+        {
+            throw CliException.Malformed($"{source}: {compressed}");
         }
 
         throw CliException.Malformed(

@@ -17,6 +17,7 @@ internal static class JsonReport
         json.WriteString("source", report.Source);
         json.WriteString("kind", KindName(report.Kind));
         json.WriteNumber("inputBytes", report.InputBytes);
+        json.WriteString("inputEncoding", report.FromHexText ? "hex" : "binary");
         if (report.Network is { } network)
         {
             json.WriteString("network", network.Name);
