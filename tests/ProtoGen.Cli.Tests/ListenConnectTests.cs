@@ -152,9 +152,10 @@ public class ListenConnectTests
             int port = ((IPEndPoint)silent.LocalEndpoint).Port;
             var accepted = silent.AcceptTcpClientAsync();
 
-            var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{port}", "--timeout", "1"));
+            // The timeout also bounds the TCP connect, which must win on a loaded machine: a margin, not 1 s.
+            var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{port}", "--timeout", "5"));
 
-            result.AssertFailure(5, $"connect: 127.0.0.1:{port}: no version handshake within 1 s");
+            result.AssertFailure(5, $"connect: 127.0.0.1:{port}: no version handshake within 5 s");
             (await accepted.WaitAsync(Limits.Wait)).Dispose();
         }
         finally
@@ -207,10 +208,11 @@ public class ListenConnectTests
         node.Start();
         try
         {
-            // Long enough for the handshake on a slow, shared machine; the sync then waits this long for its answer.
-            var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{node.LocalEndPoint.Port}", "--headers", "10", "--timeout", "4"));
+            // The timeout also bounds the connect and the handshake, which must finish first on a slow, shared machine
+            // (4 s did not always suffice); the sync then waits this long for its answer.
+            var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{node.LocalEndPoint.Port}", "--headers", "10", "--timeout", "15"));
 
-            result.AssertError(5, "connect: sync timed out: no headers from the peer within 4 s");
+            result.AssertError(5, "connect: sync timed out: no headers from the peer within 15 s");
         }
         finally
         {
