@@ -273,7 +273,7 @@ public class ListenConnectTests
     public void Listen_with_a_blk_file_of_another_network_exits_4()
     {
         Cli.Run("listen", "--port", "0", "--network", "regtest", "--blocks", TestData.PathOf(TestData.Blocks1To255))
-            .AssertFailure(4, "not a blk file of regtest blocks: blk record at offset 0: magic d9b4bef9, expected dab5bffa");
+            .AssertFailure(4, "not a blk file of regtest blocks: blk record at offset 0: magic f9beb4d9, expected fabfb5da");
     }
 
     [Fact]

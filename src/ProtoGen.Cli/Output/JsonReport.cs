@@ -21,7 +21,7 @@ internal static class JsonReport
         if (report.Network is { } network)
         {
             json.WriteString("network", network.Name);
-            json.WriteString("magic", InputDecoder.FormatMagic(network.Magic));
+            json.WriteString("magic", network.MagicHex);
         }
 
         switch (report.Kind)

@@ -51,7 +51,7 @@ internal static class TextReport
     private static void WriteBlockFile(TextWriter output, DecodeReport report)
     {
         var network = report.Network!;
-        output.WriteLine(Invariant($"{report.Source}: blk file, {report.Blocks.Count} blocks, {network.Name} magic {InputDecoder.FormatMagic(network.Magic)}, {InputSize(report)}"));
+        output.WriteLine(Invariant($"{report.Source}: blk file, {report.Blocks.Count} blocks, {network.Name} magic {network.MagicHex}, {InputSize(report)}"));
         int width = report.Blocks.Count.ToString(CultureInfo.InvariantCulture).Length + 1;
         foreach (var block in report.Blocks)
         {
@@ -76,7 +76,7 @@ internal static class TextReport
     private static void WriteMessages(TextWriter output, DecodeReport report)
     {
         var network = report.Network!;
-        output.WriteLine(Invariant($"{report.Source}: {report.Messages.Count} P2P message(s), {network.Name} magic {InputDecoder.FormatMagic(network.Magic)}, {InputSize(report)}"));
+        output.WriteLine(Invariant($"{report.Source}: {report.Messages.Count} P2P message(s), {network.Name} magic {network.MagicHex}, {InputSize(report)}"));
         foreach (var message in report.Messages)
         {
             string known = message.Known ? string.Empty : ", unknown command";
