@@ -227,7 +227,7 @@ public sealed partial class Peer
             Frame.Write(span, _config.Network.Magic, message, context, payloadLength);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                PeerLog.Sending(_logger, Id, message.Command.ToString(), total, MessageSummaries.Describe(message));
+                PeerLog.Sending(_logger, Id, message.Command.ToString(), total, MessageDescriber.Describe(message));
                 if (_logger.IsEnabled(LogLevel.Trace))
                 {
                     PeerLog.SentFrame(_logger, Id, message.Command.ToString(), total, HexDump.Format(span));

@@ -229,7 +229,7 @@ public class ListenConnectTests
         var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{port}", "--network", "regtest", "--log-level", "debug"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: agent /protogen:0\.1\.0/, protocol 70016"));
+        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: version 70016, services 0x409 \(Network, Witness, NetworkLimited\), user agent ""/protogen:0\.1\.0/"""));
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received verack (24 bytes) from peer ", StringComparison.Ordinal));
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received pong (32 bytes) from peer ", StringComparison.Ordinal));
         Assert.Contains(result.ErrorLines, l => l.Contains("info  peer: Peer ", StringComparison.Ordinal) && l.Contains(" handshake complete", StringComparison.Ordinal));
