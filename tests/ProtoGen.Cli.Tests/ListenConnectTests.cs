@@ -255,7 +255,7 @@ public class ListenConnectTests
     [InlineData(new[] { "listen", "extra" }, "listen: unexpected argument 'extra'")]
     [InlineData(new[] { "listen", "--log-level", "loud" }, "listen: unknown log level 'loud' (error, warning, info, debug, trace)")]
     [InlineData(new[] { "decode", "--log-level", "loud" }, "decode: unknown log level 'loud'")]
-    [InlineData(new[] { "--log-level", "loud" }, "demo: unknown log level 'loud'")]
+    [InlineData(new[] { "--log-level", "loud" }, "protogen: unknown log level 'loud' (error, warning, info, debug, trace) (see 'protogen --help')")]
     [InlineData(new[] { "demo", "extra" }, "demo: unexpected argument 'extra'")]
     [InlineData(new[] { "demo", "--json" }, "demo: unknown option '--json'")]
     public void Bad_network_arguments_exit_2_with_one_line(string[] args, string expected)
