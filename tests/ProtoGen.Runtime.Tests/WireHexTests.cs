@@ -21,7 +21,7 @@ public class WireHexTests
     public void Wrong_magic_error_prints_both_magics_in_wire_order()
     {
         var header = new byte[FrameHeader.Size];
-        new FrameHeader(0xDAB5BFFA, MessageCommand.FromString("ping"), 0, 0).WriteTo(header);
+        new FrameHeader(0xDAB5BFFA, MessageCommand.Parse("ping"), 0, 0).WriteTo(header);
         Assert.Equal("fabfb5da", Convert.ToHexStringLower(header.AsSpan(0, 4)));
 
         var error = Assert.Throws<ProtocolException>(() => FrameHeader.Parse(header, 0xD9B4BEF9));
@@ -33,7 +33,7 @@ public class WireHexTests
     [Fact]
     public void Frame_header_prints_magic_and_checksum_as_wire_bytes()
     {
-        var text = new FrameHeader(0xD9B4BEF9, MessageCommand.FromString("verack"), 0, 0xE2E0F65D).ToString();
+        var text = new FrameHeader(0xD9B4BEF9, MessageCommand.Parse("verack"), 0, 0xE2E0F65D).ToString();
 
         Assert.Equal("FrameHeader { Magic = f9beb4d9, Command = verack, PayloadLength = 0, Checksum = 5df6e0e2 }", text);
     }
