@@ -140,6 +140,13 @@ mapfile -t upstream < <(cd "$work" && dotnet nuget list source --format short | 
 # Nothing from above the work directory (a Directory.Build.props in /tmp, say) may leak into the consumers.
 echo '<Project />' > "$work/Directory.Build.props"
 echo '<Project />' > "$work/Directory.Build.targets"
+# Nor the caller's package folder: NUGET_PACKAGES (which many CI systems set) and RestorePackagesPath (an environment
+# variable is an MSBuild property) win over the config's globalPackagesFolder, and would send the consumers' packages
+# somewhere the checks below do not look. From here on, every restore uses the work folder, named explicitly.
+consumer_packages="$work/packages"
+mkdir -p "$consumer_packages"
+export NUGET_PACKAGES="$consumer_packages"
+unset RestorePackagesPath
 
 consumer_project() {
   cat << EOF
@@ -263,12 +270,13 @@ public static class Program
 EOF
 
 echo "pack: building a consumer of the packages in $work/consumer"
-run_logged "$work/consumer-restore.log" dotnet restore "$work/consumer/Consumer.csproj" --artifacts-path "$work/consumer-artifacts"
+run_logged "$work/consumer-restore.log" dotnet restore "$work/consumer/Consumer.csproj" --artifacts-path "$work/consumer-artifacts" \
+  --packages "$consumer_packages"
 
 # Where each ProtoGen package came from: OUTPUT_DIR, and byte for byte the file packed above.
 for name in ProtoGen.Runtime ProtoGen.Bitcoin ProtoGen.Peers; do
   lower="$(tr '[:upper:]' '[:lower:]' <<< "$name")"
-  metadata="$work/packages/$lower/$version/.nupkg.metadata"
+  metadata="$consumer_packages/$lower/$version/.nupkg.metadata"
   [[ -f "$metadata" ]] || fail "$name was not restored into the consumer's package folder"
   source="$(sed -n 's/.*"source": *"\([^"]*\)".*/\1/p' "$metadata")"
   [[ "${source%/}" == "$out" ]] || fail "$name was restored from '$source', not from $out"
@@ -319,7 +327,8 @@ public static class Program
 EOF
 echo "pack: building a consumer with a declaration mistake (expecting PGEN0102)"
 set +e
-dotnet build "$work/broken/Broken.csproj" -c Release --artifacts-path "$work/broken-artifacts" -nodeReuse:false -v:q -clp:NoSummary > "$work/broken-build.log" 2>&1
+dotnet build "$work/broken/Broken.csproj" -c Release --artifacts-path "$work/broken-artifacts" -p:RestorePackagesPath="$consumer_packages" \
+  -nodeReuse:false -v:q -clp:NoSummary > "$work/broken-build.log" 2>&1
 code=$?
 set -e
 [[ $code -ne 0 ]] || fail "the broken consumer built"
@@ -333,12 +342,12 @@ grep -E "error PGEN0102" "$work/broken-build.log" | head -n 1 | sed "s|$work/||;
 echo "pack: building samples/ProtoGen.Samples.Chat from the packages"
 sample="$root/samples/ProtoGen.Samples.Chat/ProtoGen.Samples.Chat.csproj"
 run_logged "$work/sample-restore.log" dotnet restore "$sample" --configfile "$work/nuget.config" --artifacts-path "$work/sample-artifacts" \
-  -p:ProtoGenFromPackages=true -p:ProtoGenPackageVersion="$version"
+  --packages "$consumer_packages" -p:ProtoGenFromPackages=true -p:ProtoGenPackageVersion="$version"
 run_logged "$work/sample-build.log" dotnet build "$sample" -c Release --no-restore --artifacts-path "$work/sample-artifacts" \
   -p:ProtoGenFromPackages=true -p:ProtoGenPackageVersion="$version" -nodeReuse:false
 assets="$(cat "$work/sample-artifacts/obj/ProtoGen.Samples.Chat/project.assets.json")"
-grep -qF "\"ProtoGen.Peers/$version\": {" <<< "$assets" && grep -qF "\"$work/packages\": {}" <<< "$assets" \
-  || fail "the sample did not restore ProtoGen.Peers $version into $work/packages"
+grep -qF "\"ProtoGen.Peers/$version\": {" <<< "$assets" && grep -qE "\"$consumer_packages/?\": \{\}" <<< "$assets" \
+  || fail "the sample did not restore ProtoGen.Peers $version into $consumer_packages"
 ! grep -qF '"type": "project"' <<< "$assets" || fail "the sample built from packages still references projects"
 
 echo "pack: ok: ProtoGen.Runtime, ProtoGen.Bitcoin and ProtoGen.Peers $version in $out"

@@ -3,8 +3,13 @@ namespace ProtoGen.Cli.Tests;
 public class ArgumentTests
 {
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
-    [InlineData(new[] { "--frobnicate" }, "unknown option '--frobnicate'")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate' (commands: demo, listen, connect, decode, messages) (see 'protogen --help')")]
+    [InlineData(new[] { "--frobnicate" }, "protogen: unknown option '--frobnicate' (protogen's own options are --help, --version and --log-level; a command's options go after it, as in 'protogen COMMAND --frobnicate'; commands: demo, listen, connect, decode, messages) (see 'protogen --help')")]
+    [InlineData(new[] { "--json", "decode" }, "protogen: unknown option '--json' (protogen's own options")]
+    [InlineData(new[] { "--log-level", "debug", "decode" }, "protogen: unexpected argument 'decode' (the command goes first, as in 'protogen decode OPTIONS'; commands: demo, listen, connect, decode, messages) (see 'protogen --help')")]
+    [InlineData(new[] { "--log-level" }, "protogen: option '--log-level' needs a value (LEVEL) (see 'protogen --help')")]
+    [InlineData(new[] { "--log-level", "loud" }, "protogen: unknown log level 'loud'")]
+    [InlineData(new[] { "demo", "--frobnicate" }, "protogen: demo: unknown option '--frobnicate' (see 'protogen demo --help')")]
     [InlineData(new[] { "decode", "--frobnicate" }, "decode: unknown option '--frobnicate' (see 'protogen decode --help')")]
     [InlineData(new[] { "decode", "-x" }, "decode: unknown option '-x'")]
     [InlineData(new[] { "decode", "a", "b" }, "decode: unexpected argument 'b'")]

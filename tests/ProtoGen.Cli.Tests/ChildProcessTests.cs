@@ -16,14 +16,44 @@ public class ChildProcessTests
     }
 
     [Fact]
-    public void Decode_without_a_file_prints_255_blocks_and_the_total()
+    public void Decode_without_a_file_reads_standard_input_redirected_from_a_file()
     {
-        var result = ChildProcess.Run(null, "decode");
+        // protogen decode < block413567.raw: the block, not the shipped blocks.
+        var result = ChildProcess.RunWithInputFile(TestData.PathOf(TestData.Block413567), "decode");
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(string.Empty, result.Error);
+        Assert.Equal("<stdin>: block, 999887 bytes", result.OutLines[0]);
+        Assert.Contains("  hash                " + TestData.Block413567Hash, result.OutLines);
+    }
+
+    [Fact]
+    public void Decode_without_a_file_reads_a_pipe()
+    {
+        // cat blocks1-255.blk | protogen decode
+        var result = ChildProcess.Run(TestData.Read(TestData.Blocks1To255), "decode");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith("<stdin>: blk file, 255 blocks", result.OutLines[0], StringComparison.Ordinal);
         Assert.Equal(255, result.OutLines.Count(line => line.StartsWith('#')));
         Assert.Equal(TestData.ShippedTotalLine, result.OutLines[^1]);
+    }
+
+    [Fact]
+    public void Decode_without_a_file_and_an_empty_redirected_input_exits_4_instead_of_decoding_the_shipped_blocks()
+    {
+        ChildProcess.Run([], "decode").AssertFailure(4, "<stdin>: input is empty (with no FILE, decode reads standard input when it is not a terminal)");
+    }
+
+    [Fact]
+    public void Unknown_option_before_any_command_is_protogens_not_the_demos()
+    {
+        var result = ChildProcess.Run(null, "--badflag");
+
+        result.AssertFailure(2, "protogen: unknown option '--badflag' (protogen's own options are --help, --version and --log-level;");
+        Assert.DoesNotContain("demo:", result.Error, StringComparison.Ordinal);
+        Assert.Contains("commands: demo, listen, connect, decode, messages", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("(see 'protogen --help')\n", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,11 +33,18 @@ internal static class Cli
 {
     public static RunResult Run(params string[] args) => RunWithInput([], args);
 
-    public static RunResult RunWithInput(byte[] standardInput, params string[] args)
+    /// <summary>Runs with <paramref name="standardInput"/> behind a terminal's standard input (not redirected).</summary>
+    public static RunResult RunWithInput(byte[] standardInput, params string[] args) => Run(standardInput, inputRedirected: false, args);
+
+    /// <summary>Runs with standard input redirected from <paramref name="standardInput"/> (a pipe or a file, not a terminal).</summary>
+    public static RunResult RunWithRedirectedInput(byte[] standardInput, params string[] args) => Run(standardInput, inputRedirected: true, args);
+
+    private static RunResult Run(byte[] standardInput, bool inputRedirected, string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        int exitCode = CommandLineApp.Run(args, new CommandContext(output, error, () => new MemoryStream(standardInput, writable: false)));
+        var context = new CommandContext(output, error, () => new MemoryStream(standardInput, writable: false), isInputRedirected: inputRedirected);
+        int exitCode = CommandLineApp.Run(args, context);
         return new RunResult(exitCode, output.ToString(), error.ToString());
     }
 }
@@ -47,32 +54,40 @@ internal static class ChildProcess
 {
     public static string ProtogenDll => Path.Combine(AppContext.BaseDirectory, "protogen.dll");
 
-    public static RunResult Run(byte[]? standardInput, params string[] args)
+    /// <summary>Runs protogen with <paramref name="standardInput"/> written to its standard input (a pipe; empty when null).</summary>
+    public static RunResult Run(byte[]? standardInput, params string[] args) => Start(standardInput ?? [], [DotnetHost(), ProtogenDll, .. args]);
+
+    /// <summary>
+    /// Runs protogen with its standard input redirected from <paramref name="inputFile"/> by the shell
+    /// (<c>protogen ARGS &lt; FILE</c>), as a user's shell does: a file, not a pipe.
+    /// </summary>
+    public static RunResult RunWithInputFile(string inputFile, params string[] args) =>
+        Start(null, ["/bin/sh", "-c", "file=$1; shift; exec \"$@\" < \"$file\"", "sh", inputFile, DotnetHost(), ProtogenDll, .. args]);
+
+    private static RunResult Start(byte[]? standardInput, string[] commandLine)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(commandLine[0])
         {
-            RedirectStandardInput = true,
+            RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(ProtogenDll);
-        foreach (var arg in args)
+        foreach (var arg in commandLine.AsSpan(1))
         {
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + commandLine[0]);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (standardInput is not null)
         {
             process.StandardInput.BaseStream.Write(standardInput);
+            process.StandardInput.Close();
         }
-
-        process.StandardInput.Close();
 
         // A hang guard only (not a timing assertion): a hung child fails the test instead of the whole run.
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))

@@ -101,6 +101,31 @@ public class WireSerializerTests
     }
 
     [Fact]
+    public void DecodeFromAByteArrayTakesTheMemoryPathAndSlicesTheArray()
+    {
+        var value = Sample(10) with { Bytes = new byte[] { 1, 2, 3, 4, 5 } };
+        byte[] bytes = WireSerializer.Encode(value);
+
+        // The plain call a user writes: no AsMemory(), no AsSpan().
+        var decoded = WireSerializer.Decode<TestRecord>(bytes);
+
+        Assert.Equal(value, decoded);
+        Assert.True(MemoryMarshal.TryGetArray(decoded.Bytes.Memory, out var segment));
+        Assert.Same(bytes, segment.Array);
+        Assert.True(MemoryMarshal.TryGetArray(decoded.Fixed.Memory, out segment));
+        Assert.Same(bytes, segment.Array);
+    }
+
+    [Fact]
+    public void DecodeFromAByteArrayRejectsNullAndTrailingBytes()
+    {
+        Assert.Throws<ArgumentNullException>(() => WireSerializer.Decode<TestMessage>((byte[])null!));
+        var bytes = WireSerializer.Encode(new TestMessage { A = 1 });
+        byte[] withTrailingByte = [.. bytes, 0];
+        Assert.Equal(ProtocolError.InvalidValue, Assert.Throws<ProtocolException>(() => WireSerializer.Decode<TestMessage>(withTrailingByte)).Error);
+    }
+
+    [Fact]
     public void TrailingBytesAreRejected()
     {
         var bytes = WireSerializer.Encode(new TestMessage { A = 1 });

@@ -55,6 +55,9 @@ public sealed class BitcoinNetwork
     /// <summary>The message magic as the little-endian integer of its four wire bytes.</summary>
     public uint Magic { get; }
 
+    /// <summary>The message magic as printed everywhere: the hex of its four wire bytes in wire order (<c>f9beb4d9</c>).</summary>
+    public string MagicHex => FormatMagic(Magic);
+
     /// <summary>The default P2P port.</summary>
     public int DefaultPort { get; }
 
@@ -85,22 +88,26 @@ public sealed class BitcoinNetwork
         return network is not null;
     }
 
-    /// <summary>Finds the built-in network whose message magic is <paramref name="magic"/>.</summary>
+    /// <summary>
+    /// Formats any magic (a known network's or not) the one way ProtoGen prints magics: the hex of its four wire bytes
+    /// in wire order (<c>f9beb4d9</c> for mainnet), as <see cref="WireHex.OfUInt32LittleEndian"/> does.
+    /// </summary>
     /// <param name="magic">The magic, as the little-endian integer of its four wire bytes.</param>
-    /// <param name="network">The network.</param>
-    public static bool TryGetByMagic(uint magic, out BitcoinNetwork network)
+    public static string FormatMagic(uint magic) => WireHex.OfUInt32LittleEndian(magic);
+
+    /// <summary>Finds the built-in network with <paramref name="magic"/>, or null.</summary>
+    /// <param name="magic">The magic, as the little-endian integer of its four wire bytes.</param>
+    public static BitcoinNetwork? FindByMagic(uint magic)
     {
         foreach (var candidate in All)
         {
             if (candidate.Magic == magic)
             {
-                network = candidate;
-                return true;
+                return candidate;
             }
         }
 
-        network = null!;
-        return false;
+        return null;
     }
 
     /// <inheritdoc/>

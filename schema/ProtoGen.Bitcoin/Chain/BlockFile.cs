@@ -35,7 +35,7 @@ public static class BlockFile
             uint recordMagic = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(offset));
             if (recordMagic != magic)
             {
-                throw new ProtocolException(ProtocolError.BadMagic, string.Create(CultureInfo.InvariantCulture, $"blk record at offset {offset}: magic {recordMagic:x8}, expected {magic:x8}"));
+                throw new ProtocolException(ProtocolError.BadMagic, string.Create(CultureInfo.InvariantCulture, $"blk record at offset {offset}: magic {BitcoinNetwork.FormatMagic(recordMagic)}, expected {BitcoinNetwork.FormatMagic(magic)}"));
             }
 
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(offset + 4));

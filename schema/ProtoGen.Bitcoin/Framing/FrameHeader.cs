@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
 
 namespace ProtoGen.Bitcoin.Framing;
 
@@ -46,7 +47,7 @@ public readonly record struct FrameHeader(uint Magic, MessageCommand Command, in
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(source);
         if (magic != expectedMagic)
         {
-            throw new ProtocolException(ProtocolError.BadMagic, string.Create(CultureInfo.InvariantCulture, $"wrong network magic {magic:x8} (expected {expectedMagic:x8})"));
+            throw new ProtocolException(ProtocolError.BadMagic, $"wrong network magic {WireHex.OfUInt32LittleEndian(magic)} (expected {WireHex.OfUInt32LittleEndian(expectedMagic)})");
         }
 
         var command = MessageCommand.FromBytes(source.Slice(4));
@@ -57,5 +58,12 @@ public readonly record struct FrameHeader(uint Magic, MessageCommand Command, in
         }
 
         return new FrameHeader(magic, command, (int)length, BinaryPrimitives.ReadUInt32LittleEndian(source.Slice(20)));
+    }
+
+    // ToString: the magic and checksum as their wire bytes (f9beb4d9), as everywhere else, not as decimal integers.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Magic = {WireHex.OfUInt32LittleEndian(Magic)}, Command = {Command}, PayloadLength = {PayloadLength}, Checksum = {WireHex.OfUInt32LittleEndian(Checksum)}");
+        return true;
     }
 }

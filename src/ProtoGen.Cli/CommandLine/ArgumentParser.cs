@@ -13,8 +13,12 @@ internal static class ArgumentParser
     /// <summary>Parses <paramref name="args"/> against <paramref name="command"/>'s declarations.</summary>
     /// <param name="command">The command.</param>
     /// <param name="args">The arguments after the command name.</param>
+    /// <param name="commandNamed">
+    /// False when no command was typed (<c>protogen --log-level debug</c> runs the default command): errors then speak of
+    /// protogen's own options, not the default command's, and list the commands.
+    /// </param>
     /// <exception cref="CliException">An unknown option, a missing value or too many positionals (exit code 2).</exception>
-    public static ParsedArguments Parse(Command command, ReadOnlySpan<string> args)
+    public static ParsedArguments Parse(Command command, ReadOnlySpan<string> args, bool commandNamed = true)
     {
         ArgumentNullException.ThrowIfNull(command);
         var result = new ParsedArguments();
@@ -24,7 +28,7 @@ internal static class ArgumentParser
             string arg = args[i];
             if (optionsEnded || arg.Length < 2 || arg[0] != '-')
             {
-                AddPositional(command, result, arg);
+                AddPositional(command, result, arg, commandNamed);
                 continue;
             }
 
@@ -61,14 +65,16 @@ internal static class ArgumentParser
 
             if (option is null)
             {
-                throw CliException.Usage($"{command.Name}: unknown option '{Shorten(arg)}'");
+                throw CliException.Usage(commandNamed
+                    ? $"{command.Name}: unknown option '{Shorten(arg)}'"
+                    : $"unknown option '{Shorten(arg)}' (protogen's own options are --help, --version and --log-level; a command's options go after it, as in 'protogen COMMAND {Shorten(arg)}'; commands: {CommandList()})");
             }
 
             if (!option.TakesValue)
             {
                 if (inlineValue is not null)
                 {
-                    throw CliException.Usage($"{command.Name}: option '--{option.Name}' takes no value");
+                    throw CliException.Usage($"{Prefix(command, commandNamed)}option '--{option.Name}' takes no value");
                 }
 
                 result.SetOption(option.Name, null);
@@ -79,7 +85,7 @@ internal static class ArgumentParser
             {
                 if (i + 1 >= args.Length)
                 {
-                    throw CliException.Usage($"{command.Name}: option '--{option.Name}' needs a value ({option.ValueName})");
+                    throw CliException.Usage($"{Prefix(command, commandNamed)}option '--{option.Name}' needs a value ({option.ValueName})");
                 }
 
                 inlineValue = args[++i];
@@ -91,11 +97,27 @@ internal static class ArgumentParser
         return result;
     }
 
-    private static void AddPositional(Command command, ParsedArguments result, string arg)
+    /// <summary>The command names, for error messages: <c>demo, listen, connect, decode, messages</c>.</summary>
+    internal static string CommandList()
+    {
+        var names = new List<string>();
+        foreach (var command in CommandLineApp.Commands)
+        {
+            names.Add(command.Name);
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private static string Prefix(Command command, bool commandNamed) => commandNamed ? command.Name + ": " : string.Empty;
+
+    private static void AddPositional(Command command, ParsedArguments result, string arg, bool commandNamed)
     {
         if (result.Positionals.Count >= command.MaxPositionals)
         {
-            throw CliException.Usage($"{command.Name}: unexpected argument '{Shorten(arg)}'");
+            throw CliException.Usage(commandNamed
+                ? $"{command.Name}: unexpected argument '{Shorten(arg)}'"
+                : $"unexpected argument '{Shorten(arg)}' (the command goes first, as in 'protogen {Shorten(arg)} OPTIONS'; commands: {CommandList()})");
         }
 
         result.AddPositional(arg);

@@ -55,18 +55,19 @@ internal static class CommandLineApp
                     return ExitCodes.Success;
             }
 
-            // Options without a command are the demo's ('protogen --log-level debug').
+            // Options without a command are the demo's ('protogen --log-level debug'); an error in them is protogen's.
             bool optionsOnly = first.Length > 1 && first[0] == '-';
-            var command = optionsOnly ? new DemoCommand() : Find(commands, first) ?? throw CliException.Usage($"unknown command '{ArgumentParser.Shorten(first)}'");
-            commandName = command.Name;
-            var parsed = ArgumentParser.Parse(command, args.AsSpan(optionsOnly ? 0 : 1));
+            var command = optionsOnly ? new DemoCommand() : Find(commands, first) ?? throw CliException.Usage($"unknown command '{ArgumentParser.Shorten(first)}' (commands: {ArgumentParser.CommandList()})");
+            commandName = optionsOnly ? string.Empty : command.Name;
+            var parsed = ArgumentParser.Parse(command, args.AsSpan(optionsOnly ? 0 : 1), commandNamed: !optionsOnly);
             if (parsed.HelpRequested)
             {
                 HelpWriter.WriteCommand(context.Out, command);
                 return ExitCodes.Success;
             }
 
-            parsed.LogLevel = CliLoggerProvider.ParseLevel(command.Name, parsed.Value("log-level"));
+            parsed.LogLevel = CliLoggerProvider.ParseLevel(commandName, parsed.Value("log-level"));
+            commandName = command.Name;
 
             return command.Execute(parsed, context);
         }

@@ -19,6 +19,9 @@ internal sealed class DecodeCommand : Command
         OptionSpec.Flag("txs", "also list every transaction of every block"),
     ];
 
+    /// <summary>The source name of standard input in reports and errors.</summary>
+    public const string StandardInputName = "<stdin>";
+
     /// <inheritdoc/>
     public override string Name => "decode";
 
@@ -33,8 +36,11 @@ internal sealed class DecodeCommand : Command
 
     /// <inheritdoc/>
     public override string Details =>
-        "FILE is read whole; '-' reads standard input; with no FILE the mainnet blocks 1-255 shipped inside\n" +
-        "the binary are decoded. The input kind is detected:\n" +
+        "FILE is read whole; '-' reads standard input. With no FILE, standard input is read when it is\n" +
+        "redirected (a pipe or a file: 'cat block.raw | protogen decode'); on a terminal the mainnet blocks\n" +
+        "1-255 shipped inside the binary are decoded. Hex text (whitespace allowed) is accepted as well and\n" +
+        "decoded first; compressed input (gzip, bzip2, xz, zstd, zip) is named, not decoded.\n" +
+        "The input kind is detected:\n" +
         "  blk file       records of network magic, length and block (Bitcoin Core's blk*.dat)\n" +
         "  P2P messages   24-byte headers with the network magic; magic, length and checksum are checked\n" +
         "  raw block      must use every byte, and its header's proof of work must check out\n" +
@@ -64,15 +70,20 @@ internal sealed class DecodeCommand : Command
         string? path = arguments.Positional(0);
         string source;
         ReadOnlyMemory<byte> data;
-        if (path is null)
+        if (path == "-" || (path is null && context.IsInputRedirected))
+        {
+            source = StandardInputName;
+            data = ReadStandardInput(context);
+            if (data.IsEmpty && path is null)
+            {
+                // 'protogen decode < /dev/null', or a pipe from a command that printed nothing: never the shipped blocks instead.
+                throw CliException.Malformed($"{source}: input is empty (with no FILE, decode reads standard input when it is not a terminal)");
+            }
+        }
+        else if (path is null)
         {
             source = ShippedBlocks.SourceName;
             data = ShippedBlocks.Bytes;
-        }
-        else if (path == "-")
-        {
-            source = "<stdin>";
-            data = ReadStandardInput(context);
         }
         else
         {

@@ -20,13 +20,16 @@ internal enum InputKind
 }
 
 /// <summary>The result of decoding one input.</summary>
-internal sealed class DecodeReport
+internal sealed record DecodeReport
 {
     /// <summary>Where the input came from: a path, "-" for standard input, or the shipped blocks.</summary>
     public required string Source { get; init; }
 
-    /// <summary>The input's size in bytes.</summary>
+    /// <summary>The input's size in bytes (for hex text, of the bytes it spells).</summary>
     public required long InputBytes { get; init; }
+
+    /// <summary>Whether the input was hex text, decoded to bytes before anything else.</summary>
+    public bool FromHexText { get; init; }
 
     /// <summary>The kind of input found.</summary>
     public required InputKind Kind { get; init; }

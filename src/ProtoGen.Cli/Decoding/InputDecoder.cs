@@ -9,9 +9,10 @@ using ProtoGen.Cli.CommandLine;
 namespace ProtoGen.Cli.Decoding;
 
 /// <summary>
-/// Works out what an input is and decodes it: blk-file records or framed P2P messages (both start with a network
-/// magic), else a raw block (which must consume every byte and whose header's proof of work must check out), else a
-/// raw transaction (which must consume every byte).
+/// Works out what an input is and decodes it: hex text is turned into its bytes first (see <see cref="InputEncoding"/>);
+/// then blk-file records or framed P2P messages (both start with a network magic), else a raw block (which must consume
+/// every byte and whose header's proof of work must check out), else a raw transaction (which must consume every byte).
+/// Input that is none of these but starts like a compressed file is reported as such.
 /// </summary>
 internal static class InputDecoder
 {
@@ -28,16 +29,27 @@ internal static class InputDecoder
             throw CliException.Malformed($"{source}: input is empty");
         }
 
+        if (InputEncoding.IsHexText(data.Span))
+        {
+            var bytes = InputEncoding.ParseHex(data.Span, source);
+            return DecodeBinary(bytes, source + " (hex text)", network, includeTransactions) with { Source = source, FromHexText = true };
+        }
+
+        return DecodeBinary(data, source, network, includeTransactions);
+    }
+
+    private static DecodeReport DecodeBinary(ReadOnlyMemory<byte> data, string source, BitcoinNetwork? network, bool includeTransactions)
+    {
         var span = data.Span;
         if (span.Length >= 4)
         {
             uint magic = BinaryPrimitives.ReadUInt32LittleEndian(span);
-            var framing = FindNetwork(magic);
+            var framing = BitcoinNetwork.FindByMagic(magic);
             if (framing is not null)
             {
                 if (network is not null && framing != network)
                 {
-                    throw CliException.Malformed($"{source}: input starts with the {framing.Name} magic {FormatMagic(framing.Magic)}, not the {network.Name} magic {FormatMagic(network.Magic)}");
+                    throw CliException.Malformed($"{source}: input starts with the {framing.Name} magic {framing.MagicHex}, not the {network.Name} magic {network.MagicHex}");
                 }
 
                 return span.Length >= FrameHeader.Size && MessageCommand.FromBytes(span.Slice(4)).IsValid
@@ -47,23 +59,6 @@ internal static class InputDecoder
         }
 
         return DecodeRaw(data, source, includeTransactions);
-    }
-
-    /// <summary>The magic as the hex of its four wire bytes (f9beb4d9 for mainnet).</summary>
-    /// <param name="magic">The magic, as the little-endian integer of its wire bytes.</param>
-    public static string FormatMagic(uint magic) => BinaryPrimitives.ReverseEndianness(magic).ToString("x8", CultureInfo.InvariantCulture);
-
-    private static BitcoinNetwork? FindNetwork(uint magic)
-    {
-        foreach (var candidate in BitcoinNetwork.All)
-        {
-            if (candidate.Magic == magic)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 
     private static DecodeReport DecodeBlockFile(ReadOnlyMemory<byte> data, string source, BitcoinNetwork network, bool includeTransactions)
@@ -144,7 +139,7 @@ internal static class InputDecoder
             uint checksum = DoubleSha256.Checksum(payload.Span);
             if (checksum != header.Checksum)
             {
-                throw CliException.Malformed($"{source}: '{command}' message at offset {offset}: checksum {FormatMagic(header.Checksum)} does not match the payload's {FormatMagic(checksum)}");
+                throw CliException.Malformed($"{source}: '{command}' message at offset {offset}: checksum {WireHex.OfUInt32LittleEndian(header.Checksum)} does not match the payload's {WireHex.OfUInt32LittleEndian(checksum)}");
             }
 
             messages.Add(DecodeMessage(header, payload, offset, source, includeTransactions));
@@ -172,7 +167,7 @@ internal static class InputDecoder
                 Offset = offset,
                 Command = command,
                 PayloadSize = payload.Length,
-                Checksum = FormatMagic(header.Checksum),
+                Checksum = WireHex.OfUInt32LittleEndian(header.Checksum),
                 Known = false,
                 Description = "unknown command: payload not decoded",
             };
@@ -201,7 +196,7 @@ internal static class InputDecoder
             Offset = offset,
             Command = command,
             PayloadSize = payload.Length,
-            Checksum = FormatMagic(header.Checksum),
+            Checksum = WireHex.OfUInt32LittleEndian(header.Checksum),
             Known = true,
             TypeName = descriptor.MessageType.Name,
             Description = MessageDescriber.Describe(message),
@@ -249,6 +244,11 @@ internal static class InputDecoder
         catch (ProtocolException e)
         {
             transactionError = e.Message;
+        }
+
+        if (InputEncoding.DescribeCompression(data.Span) is { } compressed)
+        {
+            throw CliException.Malformed($"{source}: {compressed}");
         }
 
         throw CliException.Malformed(

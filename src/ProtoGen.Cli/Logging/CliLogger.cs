@@ -38,7 +38,7 @@ internal sealed class CliLoggerProvider : ILoggerProvider
     public const LogLevel DefaultLevel = LogLevel.Error;
 
     /// <summary>Parses a <c>--log-level</c> value.</summary>
-    /// <param name="command">The command (for the error message).</param>
+    /// <param name="command">The command (for the error message), or empty for protogen's own option.</param>
     /// <param name="value">The value, or null for the default.</param>
     /// <exception cref="CliException">An unknown level (exit code 2).</exception>
     public static LogLevel ParseLevel(string command, string? value) => value switch
@@ -49,7 +49,7 @@ internal sealed class CliLoggerProvider : ILoggerProvider
         "info" or "information" => LogLevel.Information,
         "debug" => LogLevel.Debug,
         "trace" => LogLevel.Trace,
-        _ => throw CliException.Usage($"{command}: unknown log level '{ArgumentParser.Shorten(value)}' ({LevelNames})"),
+        _ => throw CliException.Usage($"{(command.Length > 0 ? command + ": " : string.Empty)}unknown log level '{ArgumentParser.Shorten(value)}' ({LevelNames})"),
     };
 
     /// <summary>Creates a logger for <paramref name="categoryName"/>.</summary>

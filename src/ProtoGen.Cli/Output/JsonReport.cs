@@ -17,10 +17,11 @@ internal static class JsonReport
         json.WriteString("source", report.Source);
         json.WriteString("kind", KindName(report.Kind));
         json.WriteNumber("inputBytes", report.InputBytes);
+        json.WriteString("inputEncoding", report.FromHexText ? "hex" : "binary");
         if (report.Network is { } network)
         {
             json.WriteString("network", network.Name);
-            json.WriteString("magic", InputDecoder.FormatMagic(network.Magic));
+            json.WriteString("magic", network.MagicHex);
         }
 
         switch (report.Kind)

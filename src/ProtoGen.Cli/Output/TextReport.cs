@@ -21,11 +21,11 @@ internal static class TextReport
                 WriteBlockFile(output, report);
                 break;
             case InputKind.Block:
-                output.WriteLine(Invariant($"{report.Source}: block, {report.InputBytes} bytes"));
+                output.WriteLine(Invariant($"{report.Source}: block, {InputSize(report)}"));
                 WriteBlockDetails(output, report.Blocks[0], "  ");
                 break;
             case InputKind.Transaction:
-                output.WriteLine(Invariant($"{report.Source}: transaction, {report.InputBytes} bytes"));
+                output.WriteLine(Invariant($"{report.Source}: transaction, {InputSize(report)}"));
                 WriteTransactionDetails(output, report.Transaction!, "  ");
                 break;
             case InputKind.Messages:
@@ -44,10 +44,14 @@ internal static class TextReport
         return Invariant($"total: {report.Blocks.Count} blocks, {report.TotalTransactions} transactions, {report.TotalBlockBytes} bytes, {merkle}, tip {tip}");
     }
 
+    // "1245250 bytes", or for hex text "1245250 bytes from hex text" (the bytes it spells).
+    private static string InputSize(DecodeReport report) =>
+        Invariant($"{report.InputBytes} bytes{(report.FromHexText ? " from hex text" : string.Empty)}");
+
     private static void WriteBlockFile(TextWriter output, DecodeReport report)
     {
         var network = report.Network!;
-        output.WriteLine(Invariant($"{report.Source}: blk file, {report.Blocks.Count} blocks, {network.Name} magic {InputDecoder.FormatMagic(network.Magic)}, {report.InputBytes} bytes"));
+        output.WriteLine(Invariant($"{report.Source}: blk file, {report.Blocks.Count} blocks, {network.Name} magic {network.MagicHex}, {InputSize(report)}"));
         int width = report.Blocks.Count.ToString(CultureInfo.InvariantCulture).Length + 1;
         foreach (var block in report.Blocks)
         {
@@ -72,7 +76,7 @@ internal static class TextReport
     private static void WriteMessages(TextWriter output, DecodeReport report)
     {
         var network = report.Network!;
-        output.WriteLine(Invariant($"{report.Source}: {report.Messages.Count} P2P message(s), {network.Name} magic {InputDecoder.FormatMagic(network.Magic)}, {report.InputBytes} bytes"));
+        output.WriteLine(Invariant($"{report.Source}: {report.Messages.Count} P2P message(s), {network.Name} magic {network.MagicHex}, {InputSize(report)}"));
         foreach (var message in report.Messages)
         {
             string known = message.Known ? string.Empty : ", unknown command";

@@ -70,7 +70,7 @@ internal sealed class MessageRouter : IConnectionHandler
         var now = _peer.Time.GetUtcNow();
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            PeerLog.Sending(_logger, _peer.Id, message.Command.ToString(), wireBytes.Length, MessageSummaries.Describe(message));
+            PeerLog.Sending(_logger, _peer.Id, message.Command.ToString(), wireBytes.Length, MessageDescriber.Describe(message));
             if (_logger.IsEnabled(LogLevel.Trace))
             {
                 PeerLog.SentFrame(_logger, _peer.Id, message.Command.ToString(), wireBytes.Length, HexDump.Format(wireBytes));
@@ -209,7 +209,7 @@ internal sealed class MessageRouter : IConnectionHandler
         var command = message.Command;
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageSummaries.Describe(message));
+            PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageDescriber.Describe(message));
         }
 
         if (set is null)

@@ -27,7 +27,7 @@ internal static class ForeignStart
     {
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(start);
         string ours = $"we speak {expected.Name} (magic {Hex(expected.Magic)})";
-        if (BitcoinNetwork.TryGetByMagic(magic, out var network))
+        if (BitcoinNetwork.FindByMagic(magic) is { } network)
         {
             return $"wrong network: the remote speaks {network.Name} (magic {Hex(magic)}), {ours}";
         }
@@ -40,12 +40,7 @@ internal static class ForeignStart
         return $"wrong network magic {Hex(magic)} (no known network), {ours}";
     }
 
-    private static string Hex(uint magic)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, magic);
-        return Convert.ToHexStringLower(bytes);
-    }
+    private static string Hex(uint magic) => BitcoinNetwork.FormatMagic(magic);
 
     private static bool IsText(ReadOnlySpan<byte> bytes)
     {

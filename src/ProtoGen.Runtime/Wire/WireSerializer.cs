@@ -7,7 +7,27 @@ namespace ProtoGen;
 /// <summary>Encodes and decodes whole values of any <see cref="IWireSerializable{TSelf}"/> type, with no reflection.</summary>
 public static class WireSerializer
 {
-    /// <summary>Decodes one value that must fill <paramref name="data"/> exactly. Byte strings are copied out of the span.</summary>
+    /// <summary>
+    /// Decodes one value that must fill <paramref name="data"/> exactly, on the fast path of
+    /// <see cref="Decode{T}(ReadOnlyMemory{byte}, WireContext)"/>: byte strings (scripts, witness items) are slices of
+    /// the array, which the caller must not change afterwards. Without this overload a <c>byte[]</c> would bind to the
+    /// span overload and every byte string would be copied. To get copies, pass <c>data.AsSpan()</c>.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="data">The encoded value.</param>
+    /// <param name="context">The encoding context.</param>
+    /// <exception cref="ProtocolException">The input is malformed, breaks a limit, or has bytes left over.</exception>
+    public static T Decode<T>(byte[] data, WireContext context = default)
+        where T : IWireSerializable<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Decode<T>(new ReadOnlyMemory<byte>(data), context);
+    }
+
+    /// <summary>
+    /// Decodes one value that must fill <paramref name="data"/> exactly. Byte strings are copied out of the span (the
+    /// slow path: prefer the <see cref="ReadOnlyMemory{T}"/> or <c>byte[]</c> overload when the bytes can be kept).
+    /// </summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="data">The encoded value.</param>
     /// <param name="context">The encoding context.</param>

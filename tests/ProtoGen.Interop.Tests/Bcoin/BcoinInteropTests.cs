@@ -154,30 +154,36 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         // our follow-up getheaders gets no answer at all. The sync must still end promptly.
         await using var node = await fixture.StartNodeAsync("boundary");
         var store = new ChainStore(BitcoinNetwork.Regtest);
-        var sync = new HeadersFirstSync(store) { ResponseTimeout = Timeouts.Long };
-        // A short stall timeout: getheaders waits three times as long for headers; bcoin's silence must not count as a stall.
-        var stall = TimeSpan.FromSeconds(1);
+        // "Promptly" means on the pong of the ping sent after the unanswered getheaders, long before this timeout would
+        // end the wait: the bounds below are half of it, a wide margin for a loaded machine.
+        var responseTimeout = Timeouts.Long;
+        var promptly = responseTimeout / 2;
+        var sync = new HeadersFirstSync(store) { ResponseTimeout = responseTimeout };
+        // A stall timeout shorter than the default (getheaders waits three times as long for headers), so that the
+        // check below that bcoin's silence does not count as a stall waits only 3 x 5 s; long enough that bcoin's pong
+        // on a loaded machine still comes before the deadline (1 s was too tight).
+        var stall = TimeSpan.FromSeconds(5);
         var peer = await InteropConfig.ConnectAsync(InteropConfig.Regtest("boundary", sync) with { StallResponseTimeout = stall }, node.P2PPort);
         try
         {
             var clock = Stopwatch.StartNew();
-            var empty = await sync.RunAsync(peer).WaitAsync(Timeouts.Long);
+            var empty = await sync.RunAsync(peer).WaitAsync(responseTimeout * 2);
             Assert.Equal(0, empty.Height);
-            Assert.True(clock.Elapsed < Timeouts.Short, $"the sync at height 0 took {clock.Elapsed}");
+            Assert.True(clock.Elapsed < promptly, $"the sync at height 0 took {clock.Elapsed}");
 
             await node.GenerateAsync(ProtocolLimits.MaxHeaders);
             Assert.True(peer.IsConnected, $"disconnected after the silent getheaders: {peer.DisconnectReason}");
             clock.Restart();
-            var full = await sync.RunAsync(peer, downloadBlocks: false).WaitAsync(Timeouts.Long);
+            var full = await sync.RunAsync(peer, downloadBlocks: false).WaitAsync(responseTimeout * 2);
             output.WriteLine($"2,000 headers from bcoin in {clock.Elapsed.TotalSeconds:0.0} s");
             Assert.Equal(ProtocolLimits.MaxHeaders, full.HeadersReceived);
             Assert.Equal(ProtocolLimits.MaxHeaders, store.Height);
             Assert.Equal(await node.GetBestBlockHashAsync(), store.TipHash);
-            Assert.True(clock.Elapsed < Timeouts.Short, $"the sync of 2,000 headers took {clock.Elapsed}");
+            Assert.True(clock.Elapsed < promptly, $"the sync of 2,000 headers took {clock.Elapsed}");
 
             // The last getheaders got no answer, only the pong of the ping sent after it. Past the headers stall
-            // deadline (3 x 1 s, checked every 250 ms) the connection must still be up. A negative check needs a wait.
-            await Task.Delay((stall * PeerDefaults.HeadersStallMultiplier) + TimeSpan.FromSeconds(1));
+            // deadline (3 x 5 s, checked every 250 ms) the connection must still be up. A negative check needs a wait.
+            await Task.Delay((stall * PeerDefaults.HeadersStallMultiplier) + TimeSpan.FromSeconds(2));
             Assert.True(peer.IsConnected, $"disconnected: {peer.DisconnectReason}");
             await peer.PingAsync().WaitAsync(Timeouts.Short);
         }

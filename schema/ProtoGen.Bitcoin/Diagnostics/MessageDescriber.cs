@@ -1,22 +1,28 @@
 using System;
 using System.Globalization;
 using System.Text;
-using ProtoGen.Bitcoin;
 
-namespace ProtoGen.Cli.Decoding;
+namespace ProtoGen.Bitcoin;
 
-/// <summary>One-line descriptions of decoded P2P messages (type patterns only: no reflection).</summary>
-internal static class MessageDescriber
+/// <summary>
+/// The one-line description of a decoded P2P message: its key fields (a version's protocol, services, agent and height;
+/// a ping's nonce; an inventory's count and first items; a block's hash and transaction count). The only describer:
+/// the peer's debug log lines and <c>protogen decode</c> both use it, so they print a message the same way.
+/// Type patterns only, no reflection: a message without a dedicated description shows its record's members.
+/// </summary>
+public static class MessageDescriber
 {
-    /// <summary>The longest description; longer ones (a record's printout of a big filter) are cut.</summary>
+    /// <summary>The longest description; longer ones (a record's printout of a big filter) are cut to this many characters.</summary>
     public const int MaxLength = 240;
 
     private const int MaxItemsShown = 3;
 
-    /// <summary>Describes <paramref name="message"/> in one line.</summary>
+    /// <summary>Describes <paramref name="message"/> in one line of at most <see cref="MaxLength"/> characters.</summary>
     /// <param name="message">The decoded message.</param>
+    /// <returns>For example <c>nonce 0x0000000000000004</c> for a ping.</returns>
     public static string Describe(IMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         string text = message switch
         {
             VersionMessage v => Invariant($"version {v.Version}, services {FormatServices(v.Services)}, user agent \"{v.UserAgent ?? string.Empty}\", start height {(v.StartHeight is { } h ? h.ToString(CultureInfo.InvariantCulture) : "-")}, relay {(v.Relay is { } r ? (r ? "yes" : "no") : "-")}, receiver {v.ReceiverAddress}"),
@@ -76,13 +82,14 @@ internal static class MessageDescriber
     private static string Generic(IMessage message)
     {
         string text = message.ToString() ?? string.Empty;
-        int brace = text.IndexOf('{', System.StringComparison.Ordinal);
+        int brace = text.IndexOf('{', StringComparison.Ordinal);
         if (brace < 0)
         {
             return "no fields";
         }
 
-        return text.Substring(brace + 1).TrimEnd('}').Trim();
+        string members = text.Substring(brace + 1).TrimEnd('}').Trim();
+        return members.Length == 0 ? "no fields" : members;
     }
 
     private static string FormatServices(ServiceFlags services) => Invariant($"0x{(ulong)services:x} ({services})");
