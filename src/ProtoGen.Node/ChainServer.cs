@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -17,6 +18,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     private readonly ConcurrentDictionary<long, Peer> _peers = new();
     private readonly ConcurrentDictionary<long, Hash256> _continuation = new();
     private readonly ConcurrentDictionary<Hash256, Transaction> _transactions = new();
+    private readonly ConcurrentDictionary<long, GetDataRequests> _getData = new();
 
     /// <summary>Creates a server for <paramref name="store"/>; blocks added to the store later are announced to connected peers.</summary>
     /// <param name="store">The chain.</param>
@@ -101,37 +103,88 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         peer.QueueMessage(new InvMessage { Inventory = new WireArray<InventoryVector>(inventory) });
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Queues the requested items and serves them as the peer's send buffer drains (Bitcoin Core's
+    /// <c>ProcessGetData</c> stops while the send buffer is full): a getdata for many blocks never queues them all at
+    /// once. Items not found are answered with notfound. A peer with more than twice <c>MAX_INV_SZ</c> items pending is
+    /// disconnected.
+    /// </summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="message">The request.</param>
     public void OnGetData(Peer peer, GetDataMessage message)
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(message);
-        List<InventoryVector>? missing = null;
-        foreach (var item in message.Inventory.AsSpan())
+        var requests = _getData.GetOrAdd(peer.Id, static _ => new GetDataRequests());
+        switch (requests.Add(message.Inventory.AsSpan(), MaxPendingGetData))
         {
-            switch (item.Type)
-            {
-                case InventoryType.Block or InventoryType.WitnessBlock when Store.TryGetBlock(item.Hash, out var block):
-                    peer.PushBlock(block, item.Type);
-                    if (_continuation.TryGetValue(peer.Id, out var last) && last == item.Hash)
-                    {
-                        _continuation.TryRemove(peer.Id, out _);
-                        peer.QueueMessage(new InvMessage { Inventory = new WireArray<InventoryVector>([new InventoryVector(InventoryType.Block, Store.TipHash)]) });
-                    }
+            case GetDataRequests.Outcome.Overflow:
+                peer.Disconnect(DisconnectKind.ResourceLimit, $"more than {MaxPendingGetData} getdata items pending");
+                break;
+            case GetDataRequests.Outcome.StartServing:
+                _ = ServeAsync(peer, requests);
+                break;
+        }
+    }
 
-                    break;
-                case InventoryType.Tx or InventoryType.WitnessTx or InventoryType.Wtx when _transactions.TryGetValue(item.Hash, out var transaction):
-                    peer.PushTransaction(transaction, item.Type);
-                    break;
-                default:
+    /// <summary>The getdata items one peer may have waiting (twice Bitcoin Core's <c>MAX_INV_SZ</c>).</summary>
+    public const int MaxPendingGetData = 2 * ProtocolLimits.MaxInventory;
+
+    /// <summary>Serves a peer's pending getdata items in order, waiting for its send buffer whenever it is full.</summary>
+    private async Task ServeAsync(Peer peer, GetDataRequests requests)
+    {
+        List<InventoryVector>? missing = null;
+        try
+        {
+            while (requests.TryTake(out var item))
+            {
+                if (peer.IsSendBufferFull)
+                {
+                    await peer.WaitForSendBufferAsync().ConfigureAwait(false);
+                }
+
+                if (!Serve(peer, item))
+                {
                     (missing ??= []).Add(item);
-                    break;
+                }
+
+                if (missing is not null && (missing.Count >= ProtocolLimits.MaxInventory || requests.IsEmpty))
+                {
+                    peer.QueueMessage(new NotFoundMessage { Inventory = new WireArray<InventoryVector>(missing.ToArray()) });
+                    missing = null;
+                }
             }
         }
-
-        if (missing is not null)
+        catch (PeerDisconnectedException)
         {
-            peer.QueueMessage(new NotFoundMessage { Inventory = new WireArray<InventoryVector>(missing.ToArray()) });
+            // The peer ended: nothing more is owed to it.
+        }
+        catch (Exception e)
+        {
+            // Contain a failure to this peer.
+            peer.Disconnect(DisconnectKind.ListenerError, $"serving getdata failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Answers one item; false when it is not served (sent back as notfound).</summary>
+    private bool Serve(Peer peer, InventoryVector item)
+    {
+        switch (item.Type)
+        {
+            case InventoryType.Block or InventoryType.WitnessBlock when Store.TryGetBlock(item.Hash, out var block):
+                peer.PushBlock(block, item.Type);
+                if (_continuation.TryGetValue(peer.Id, out var last) && last == item.Hash)
+                {
+                    _continuation.TryRemove(peer.Id, out _);
+                    peer.QueueMessage(new InvMessage { Inventory = new WireArray<InventoryVector>([new InventoryVector(InventoryType.Block, Store.TipHash)]) });
+                }
+
+                return true;
+            case InventoryType.Tx or InventoryType.WitnessTx or InventoryType.Wtx when _transactions.TryGetValue(item.Hash, out var transaction):
+                peer.PushTransaction(transaction, item.Type);
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -164,6 +217,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
             {
                 _peers.TryRemove(id, out _);
                 _continuation.TryRemove(id, out _);
+                _getData.TryRemove(id, out _);
             }
         }
     }

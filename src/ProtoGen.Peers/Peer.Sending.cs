@@ -41,18 +41,51 @@ public sealed partial class Peer
             return false;
         }
 
-        switch (_queue.EnqueueUser(new OutgoingMessage(message, sent, flags, User: true)))
+        int bytes = _connection.MeasureOrZero(message, _handshake.WriteContext(flags, message));
+        _flow.Queued(bytes);
+        switch (_queue.EnqueueUser(new OutgoingMessage(message, sent, flags, User: true, bytes)))
         {
             case EnqueueResult.Full:
+                _flow.Sent(bytes);
                 PeerLog.QueueFull(_logger, Id, message.Command.ToString());
                 sent?.TrySetException(new SendQueueFullException());
                 return false;
             case EnqueueResult.Closed:
+                _flow.Sent(bytes);
                 sent?.TrySetException(new PeerDisconnectedException(DisconnectReason));
                 return false;
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Bytes queued for this peer and not yet handed to the socket (user and own messages). While it is at least
+    /// <see cref="PeerConfig.MaxSendBuffer"/>, the peer's requests wait (Bitcoin Core's send buffer).
+    /// </summary>
+    public long QueuedBytes => _flow.QueuedBytes;
+
+    /// <summary>Whether the send buffer is full: answer more of the remote's requests once <see cref="WaitForSendBufferAsync"/> completes.</summary>
+    public bool IsSendBufferFull => _flow.SendBufferFull;
+
+    /// <summary>
+    /// Completes when the send buffer has room again (at once if it has), so that a server answering a long request
+    /// (a getdata of many blocks) sends as the remote reads rather than queueing everything at once.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="PeerDisconnectedException">The peer ended first.</exception>
+    public async Task WaitForSendBufferAsync(CancellationToken cancellationToken = default)
+    {
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waiting = _flow.WaitUntilSendRoomAsync(stopped.Token);
+        var ended = await Task.WhenAny(waiting, _stopped.Task).ConfigureAwait(false);
+        if (ended != waiting)
+        {
+            await stopped.CancelAsync().ConfigureAwait(false);
+            throw new PeerDisconnectedException(DisconnectReason);
+        }
+
+        await waiting.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -128,8 +161,11 @@ public sealed partial class Peer
     /// <param name="sent">Completed when written; may be null.</param>
     internal void QueueControl(IMessage message, TaskCompletionSource? sent = null)
     {
-        if (!_queue.EnqueueControl(new OutgoingMessage(message, sent, null, User: false)))
+        int bytes = _connection.MeasureOrZero(message, _handshake.WriteContext(null, message));
+        _flow.Queued(bytes);
+        if (!_queue.EnqueueControl(new OutgoingMessage(message, sent, null, User: false, bytes)))
         {
+            _flow.Sent(bytes);
             sent?.TrySetException(new PeerDisconnectedException(DisconnectReason));
         }
     }

@@ -63,6 +63,8 @@ public sealed partial class Peer
             Features = remote.Features,
             HandshakeComplete = remote.HandshakeComplete,
             QueuedMessages = QueuedMessageCount,
+            QueuedBytes = _flow.QueuedBytes,
+            PartialMessageBytes = _flow.HeldBytes,
             Transport = _connection.Transport.Name,
             SessionId = sessionId.IsEmpty ? null : System.Convert.ToHexStringLower(sessionId.Span),
             DisconnectReason = DisconnectReason,

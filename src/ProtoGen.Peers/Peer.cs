@@ -36,6 +36,7 @@ public sealed partial class Peer
     private readonly TimeProvider _time;
     private readonly PeerScheduler _scheduler;
     private readonly SendQueue _queue;
+    private readonly FlowControl _flow;
     private readonly Connection _connection;
     private readonly HandshakeState _handshake;
     private readonly KeepAlive _keepAlive;
@@ -70,6 +71,7 @@ public sealed partial class Peer
         var trickle = config.TrickleInterval ?? (direction == PeerDirection.Outbound ? PeerDefaults.OutboundTrickleInterval : PeerDefaults.InboundTrickleInterval);
         _inventory = new InventoryRelay(config.KnownInventoryCapacity, config.MaxPendingInventory, trickle);
         _queue = new SendQueue(config.SendQueueCapacity);
+        _flow = new FlowControl(config.Budget, config.MaxSendBuffer);
         _rules = new CoreRules(this);
         var options = new ConnectionOptions(
             config.MemoryPool ?? MemoryPool<byte>.Shared,
@@ -77,8 +79,9 @@ public sealed partial class Peer
             PeerDefaults.MinimumReadSize,
             config.SendBufferSize,
             PeerDefaults.FlushThreshold,
-            config.DisposeStream);
-        _connection = new Connection(stream, pipe, options, new V1MessageTransport(config.Network), new MessageRouter(this), _queue);
+            config.DisposeStream,
+            _time);
+        _connection = new Connection(stream, pipe, options, new V1MessageTransport(config.Network), new MessageRouter(this), _queue, _flow);
     }
 
     /// <summary>A process-unique id.</summary>
@@ -257,10 +260,18 @@ public sealed partial class Peer
     /// <param name="now">The time.</param>
     internal void OnTick(DateTimeOffset now)
     {
-        if (IsConnected)
+        if (!IsConnected)
         {
-            _rules.OnTick(now);
+            return;
         }
+
+        if (_flow.Check(now) is { } overBudget)
+        {
+            Disconnect(overBudget);
+            return;
+        }
+
+        _rules.OnTick(now);
     }
 
     private async Task StopAsync()

@@ -135,6 +135,15 @@ public sealed record PeerConfig
     /// <summary>User messages that may wait to be written; when full, <c>QueueMessage</c> drops the new message and says so.</summary>
     public int SendQueueCapacity { get; init; } = PeerDefaults.SendQueueCapacity;
 
+    /// <summary>
+    /// Bytes queued for this peer (not yet handed to the socket) beyond which its requests wait until they drain and its
+    /// socket is not read (Bitcoin Core's <c>-maxsendbuffer</c>, 1,000 KB); messages are never dropped for it.
+    /// </summary>
+    public int MaxSendBuffer { get; init; } = PeerDefaults.MaxSendBuffer;
+
+    /// <summary>The budget shared by the peers of a node for incomplete messages and queued sends (default: one per process).</summary>
+    public PeerBudget Budget { get; init; } = PeerBudget.Shared;
+
     /// <summary>The size of each receive buffer taken from <see cref="MemoryPool"/> for a stream (default 16 KiB).</summary>
     public int ReceiveBufferSize { get; init; } = PeerDefaults.ReceiveBufferSize;
 
@@ -185,7 +194,7 @@ public sealed record PeerConfig
             throw new ArgumentOutOfRangeException(nameof(MaxInventoryPerMessage), "1 to 50,000");
         }
 
-        if (ReceiveBufferSize < PeerDefaults.MinimumReadSize || SendBufferSize < 1)
+        if (ReceiveBufferSize < PeerDefaults.MinimumReadSize || SendBufferSize < 1 || MaxSendBuffer < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ReceiveBufferSize), $"buffer sizes must be positive, the receive buffer at least {PeerDefaults.MinimumReadSize} bytes");
         }

@@ -68,6 +68,18 @@ public static class PeerDefaults
     /// <summary>Bytes the writer encodes before it flushes in the middle of a burst of messages.</summary>
     public const int FlushThreshold = 256 * 1024;
 
+    /// <summary>Bytes queued for one peer beyond which its requests wait until they drain (Bitcoin Core <c>-maxsendbuffer</c>: 1,000 KB).</summary>
+    public const int MaxSendBuffer = 1_000_000;
+
+    /// <summary>Bytes of incomplete messages all peers of a <see cref="PeerBudget"/> may hold together (8 block-sized messages).</summary>
+    public const long MaxPartialMessageBytes = 32L * 1024 * 1024;
+
+    /// <summary>Bytes queued for sending to all peers of a <see cref="PeerBudget"/> together.</summary>
+    public const long MaxQueuedSendBytes = 64L * 1024 * 1024;
+
+    /// <summary>How long a peer may stay paused over an exhausted <see cref="PeerBudget"/> before it is disconnected.</summary>
+    public static readonly TimeSpan OverBudgetDeadline = TimeSpan.FromSeconds(30);
+
     /// <summary>Payloads up to this size are decoded in place from the receive buffer; larger ones are copied once into a buffer the message keeps.</summary>
     public const int InPlaceDecodeLimit = 16 * 1024;
 }

@@ -97,6 +97,12 @@ public sealed record PeerStats
     /// <summary>User messages waiting to be written.</summary>
     public int QueuedMessages { get; init; }
 
+    /// <summary>Bytes queued for the remote and not yet handed to the socket (its send buffer).</summary>
+    public long QueuedBytes { get; init; }
+
+    /// <summary>Bytes of an incomplete message from the remote held in the receive buffer.</summary>
+    public long PartialMessageBytes { get; init; }
+
     /// <summary>The transport in use: <c>v1</c> (plaintext framing) or <c>v2</c> (BIP324 encrypted).</summary>
     public string Transport { get; init; } = "v1";
 

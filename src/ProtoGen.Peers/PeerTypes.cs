@@ -56,6 +56,9 @@ public enum DisconnectKind
 
     /// <summary>The remote sent a bloom-filter message although we do not advertise NODE_BLOOM (BIP111).</summary>
     BloomNotSupported,
+
+    /// <summary>The remote kept more than its share of a shared <see cref="PeerBudget"/> past its deadline (an incomplete message nobody asked for, or sends it would not read).</summary>
+    ResourceLimit,
 }
 
 /// <summary>Why a peer ended: a kind, a human-readable detail and, for protocol violations, the error code.</summary>

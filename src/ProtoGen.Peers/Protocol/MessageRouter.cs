@@ -62,6 +62,8 @@ internal sealed class MessageRouter : IConnectionHandler
         Route(command, message.Payload, message.WireSize);
     }
 
+    public bool IsAwaited(MessageCommand? command) => _peer.Stalls.IsAwaiting(command);
+
     public WireContext GetWriteContext(in OutgoingMessage item) => _peer.Handshake.WriteContext(item.Flags, item.Message);
 
     public void OnWritten(in OutgoingMessage item, ReadOnlySpan<byte> wireBytes)

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using ProtoGen.Bitcoin;
 
 namespace ProtoGen.Peers.Protocol;
 
@@ -32,6 +33,9 @@ internal sealed class StallDetector
     private long _listRequestsSent;
     private long _listRequestsBeforePing;
     private bool _listenerBusy;
+    private bool _awaitingHeaders;
+    private bool _awaitingData;
+    private bool _awaitingInventory;
 
     /// <param name="timeout">The stall timeout; zero disables the deadlines.</param>
     public StallDetector(TimeSpan timeout) => _timeout = timeout;
@@ -47,6 +51,19 @@ internal sealed class StallDetector
             if (listRequest)
             {
                 _listRequestsSent++;
+            }
+
+            switch (kind)
+            {
+                case StallKind.Headers:
+                    _awaitingHeaders = true;
+                    break;
+                case StallKind.Data:
+                    _awaitingData = true;
+                    break;
+                case StallKind.Inventory:
+                    _awaitingInventory = true;
+                    break;
             }
 
             if (_timeout <= TimeSpan.Zero)
@@ -78,15 +95,43 @@ internal sealed class StallDetector
             switch (kind)
             {
                 case StallKind.Headers:
-                    _headers = null;
+                    (_headers, _awaitingHeaders) = (null, false);
                     break;
                 case StallKind.Data:
-                    _data = null;
+                    (_data, _awaitingData) = (null, false);
                     break;
                 case StallKind.Inventory:
-                    _inventory = null;
+                    (_inventory, _awaitingInventory) = (null, false);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether a message of <paramref name="command"/> would answer a request of ours still outstanding (its bytes keep
+    /// priority over the shared receive budget); an unknown command counts as awaited while anything is outstanding.
+    /// </summary>
+    /// <param name="command">The incomplete message's command, if known.</param>
+    public bool IsAwaiting(MessageCommand? command)
+    {
+        lock (_lock)
+        {
+            if (command is not { } c)
+            {
+                return _awaitingHeaders || _awaitingData || _awaitingInventory;
+            }
+
+            if (c == HeadersMessage.Command)
+            {
+                return _awaitingHeaders;
+            }
+
+            if (c == InvMessage.Command)
+            {
+                return _awaitingInventory;
+            }
+
+            return _awaitingData && (c == Block.Command || c == Transaction.Command || c == MerkleBlockMessage.Command || c == NotFoundMessage.Command);
         }
     }
 
@@ -108,8 +153,8 @@ internal sealed class StallDetector
             // the ping is not a stall.
             if (_listRequestsSent == _listRequestsBeforePing)
             {
-                _headers = null;
-                _inventory = null;
+                (_headers, _awaitingHeaders) = (null, false);
+                (_inventory, _awaitingInventory) = (null, false);
             }
         }
     }

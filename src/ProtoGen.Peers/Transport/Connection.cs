@@ -24,16 +24,18 @@ internal sealed class Connection
     private readonly IMessageTransport _transport;
     private readonly IConnectionHandler _handler;
     private readonly SendQueue _queue;
+    private readonly FlowControl _flow;
     private readonly CancellationTokenSource _shutdown = new();
     private long _bytesRead;
     private long _bytesWritten;
 
-    public Connection(Stream? stream, IDuplexPipe? pipe, ConnectionOptions options, IMessageTransport transport, IConnectionHandler handler, SendQueue queue)
+    public Connection(Stream? stream, IDuplexPipe? pipe, ConnectionOptions options, IMessageTransport transport, IConnectionHandler handler, SendQueue queue, FlowControl flow)
     {
         _options = options;
         _transport = transport;
         _handler = handler;
         _queue = queue;
+        _flow = flow;
         if (stream is not null)
         {
             _stream = stream;
@@ -55,6 +57,24 @@ internal sealed class Connection
 
     /// <summary>Bytes written to the stream so far.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>What the connection holds for its remote, and when it stops taking more.</summary>
+    public FlowControl Flow => _flow;
+
+    /// <summary>The bytes <paramref name="message"/> will take on the wire (0 when it cannot be encoded: the writer will refuse it).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="context">Its encoding context.</param>
+    public int MeasureOrZero(IMessage message, WireContext context)
+    {
+        try
+        {
+            return _transport.Measure(message, context, out _);
+        }
+        catch (ProtocolException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>The read loop (completed before <see cref="Start"/>).</summary>
     internal Task ReadLoop { get; private set; } = Task.CompletedTask;
@@ -99,6 +119,7 @@ internal sealed class Connection
             // The loops end with these on shutdown; nothing to report.
         }
 
+        _flow.Release();
         await _input.CompleteAsync().ConfigureAwait(false);
         try
         {
@@ -122,6 +143,13 @@ internal sealed class Connection
         {
             while (!token.IsCancellationRequested)
             {
+                if (_flow.SendBufferFull)
+                {
+                    // Bitcoin Core's fPauseSend: while we owe this peer more than its send buffer holds, its requests
+                    // wait and its socket is not read, so TCP backpressure holds the sender.
+                    await _flow.WaitForSendRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
+                }
+
                 var result = await _input.ReadAsync(token).ConfigureAwait(false);
                 if (result.IsCanceled)
                 {
@@ -130,17 +158,44 @@ internal sealed class Connection
 
                 var buffer = result.Buffer;
                 long available = buffer.Length;
+                bool paused = false;
                 try
                 {
-                    while (_handler.IsActive && _transport.TryRead(ref buffer, out var message))
+                    while (_handler.IsActive)
                     {
+                        if (_flow.SendBufferFull)
+                        {
+                            paused = true;
+                            break;
+                        }
+
+                        if (!_transport.TryRead(ref buffer, out var message))
+                        {
+                            break;
+                        }
+
                         _handler.OnReceived(message);
                     }
                 }
                 finally
                 {
                     Interlocked.Add(ref _bytesRead, available - buffer.Length);
-                    _input.AdvanceTo(buffer.Start, buffer.End);
+
+                    // Paused with whole messages still buffered: mark nothing examined, so the next read returns them at once.
+                    _input.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);
+                }
+
+                if (paused)
+                {
+                    continue;
+                }
+
+                // What is left is the start of an incomplete message: it counts against the shared receive budget, and
+                // while that is exhausted a peer holding bytes nobody asked for is not read.
+                _flow.Holding(buffer.Length);
+                if (_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(buffer))))
+                {
+                    await _flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
                 }
 
                 if (result.IsCompleted)
@@ -192,16 +247,19 @@ internal sealed class Connection
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 long unflushed = _transport.WritePendingOutput(_output);
+                long accounted = 0;
                 while (reader.TryRead(out var item))
                 {
                     _queue.Taken(item);
                     int bytes = Write(item);
                     if (bytes < 0)
                     {
+                        _flow.Sent(item.Bytes);
                         continue;
                     }
 
                     unflushed += bytes;
+                    accounted += item.Bytes;
                     if (item.Sent is not null)
                     {
                         written.Add(item.Sent);
@@ -210,11 +268,13 @@ internal sealed class Connection
                     if (unflushed >= _options.FlushThreshold)
                     {
                         await FlushAsync(written, unflushed, token).ConfigureAwait(false);
-                        unflushed = 0;
+                        _flow.Sent(accounted);
+                        (unflushed, accounted) = (0, 0);
                     }
                 }
 
                 await FlushAsync(written, unflushed, token).ConfigureAwait(false);
+                _flow.Sent(accounted);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

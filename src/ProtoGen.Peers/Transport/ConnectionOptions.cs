@@ -1,3 +1,4 @@
+using System;
 using System.Buffers;
 
 namespace ProtoGen.Peers.Transport;
@@ -9,10 +10,12 @@ namespace ProtoGen.Peers.Transport;
 /// <param name="SendBufferSize">The least size of each send buffer taken from the pool.</param>
 /// <param name="FlushThreshold">Bytes written before the writer flushes in the middle of a burst.</param>
 /// <param name="DisposeStream">Whether the stream is disposed when the connection stops.</param>
+/// <param name="Time">The clock (for how long the connection has been paused).</param>
 internal sealed record ConnectionOptions(
     MemoryPool<byte> Pool,
     int ReceiveBufferSize,
     int MinimumReadSize,
     int SendBufferSize,
     int FlushThreshold,
-    bool DisposeStream);
+    bool DisposeStream,
+    TimeProvider Time);

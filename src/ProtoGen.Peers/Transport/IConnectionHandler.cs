@@ -11,6 +11,10 @@ internal interface IConnectionHandler
     /// <summary>Whether the connection should go on reading and writing (false once the peer is ending).</summary>
     bool IsActive { get; }
 
+    /// <summary>Whether an incomplete message of <paramref name="command"/> answers one of our requests (it keeps priority over the shared receive budget).</summary>
+    /// <param name="command">Its command, or null when the transport cannot tell before the message is complete.</param>
+    bool IsAwaited(MessageCommand? command);
+
     /// <summary>Handles one message read (valid or to be dropped). Must not throw for anything the remote sent.</summary>
     /// <param name="message">The message; its bytes are valid only during the call.</param>
     void OnReceived(in TransportMessage message);

@@ -30,6 +30,10 @@ internal interface IMessageTransport
     /// <exception cref="ProtocolException">The stream can no longer be trusted (wrong magic, oversized length, failed authentication).</exception>
     bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message);
 
+    /// <summary>The command of the incomplete message at the front of <paramref name="buffer"/>, when the transport can tell.</summary>
+    /// <param name="buffer">What <see cref="TryRead"/> left.</param>
+    MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer);
+
     /// <summary>
     /// Measures the bytes <paramref name="message"/> takes on the wire in <paramref name="context"/>, refusing a payload
     /// over the protocol limit with <see cref="ProtocolException"/> (<see cref="ProtocolError.EncodeLimitExceeded"/>).

@@ -56,6 +56,18 @@ internal sealed class V1MessageTransport : IMessageTransport
         return true;
     }
 
+    public MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < FrameHeader.Size)
+        {
+            return null;
+        }
+
+        Span<byte> command = stackalloc byte[MessageCommand.Size];
+        buffer.Slice(sizeof(uint), MessageCommand.Size).CopyTo(command);
+        return MessageCommand.FromBytes(command);
+    }
+
     public int Measure(IMessage message, WireContext context, out int payloadLength)
     {
         payloadLength = message.GetEncodedSize(context);

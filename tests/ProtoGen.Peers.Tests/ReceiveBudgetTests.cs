@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
+using ProtoGen.Peers.Tests.Infrastructure;
+
+namespace ProtoGen.Peers.Tests;
+
+/// <summary>
+/// The shared receive budget: peers that declare a large message and never finish it cannot make us hold more than the
+/// budget (plus one read each); those paused over it past the deadline are disconnected; an honest peer is served
+/// throughout; and data we asked for is never paused.
+/// </summary>
+public class ReceiveBudgetTests
+{
+    private const int Budget = 256 * 1024;
+    private const int Declared = 1_000_000;
+    private const int Sent = 200 * 1024;
+    private const int Holders = 4;
+
+    [Fact]
+    public async Task Incomplete_messages_nobody_asked_for_stay_within_the_budget_and_their_senders_are_disconnected_after_the_deadline()
+    {
+        var clock = new ProtocolClock();
+        var budget = new PeerBudget(maxPartialMessageBytes: Budget);
+        var config = ProtocolConfig.Create(clock) with { Budget = budget, HandshakeTimeout = TimeSpan.FromHours(1) };
+
+        var holders = new List<RawPeer>();
+        try
+        {
+            for (int i = 0; i < Holders; i++)
+            {
+                var holder = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+                holders.Add(holder);
+                await holder.SendRawAsync(IncompleteBlock(config.Network.Magic, Sent));
+            }
+
+            // Every holder either read all it was sent or was paused over the budget.
+            await Eventually.TrueAsync(
+                () => budget.GetStats().PausedReceivers > 0 || holders.All(h => h.Peer.GetStats().PartialMessageBytes >= FrameHeader.Size + Sent),
+                "the holders read what they were sent or paused");
+            await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers > 0, "a holder paused");
+            var stats = budget.GetStats();
+            Assert.True(stats.PeakPartialMessageBytes <= Budget + (Holders * PeerDefaults.ReceiveBufferSize), $"peak {stats.PeakPartialMessageBytes}");
+            Assert.True(stats.PartialMessageBytes < Holders * (FrameHeader.Size + Sent), "nobody was paused");
+
+            // An honest peer is served while the budget is exhausted.
+            await using (var honest = await RawPeer.ConnectAsync(config, PeerDirection.Inbound))
+            {
+                await honest.HandshakeAsync();
+                await honest.SendAsync(new PingMessage { Nonce = 5 });
+                Assert.Equal(5ul, RawPeer.Decode<PongMessage>((await honest.ReceiveUntilAsync("pong")).Payload).Nonce);
+            }
+
+            // Past the deadline, the paused holders are disconnected one tick after another until the rest fits.
+            for (int round = 0; round < Holders && budget.GetStats().PausedReceivers > 0; round++)
+            {
+                clock.Advance(budget.Deadline + ProtocolClock.Tick);
+                await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers == 0 || holders.Any(h => !h.Peer.IsConnected), "a paused holder ended");
+            }
+
+            var ended = holders.Where(h => !h.Peer.IsConnected).ToList();
+            Assert.NotEmpty(ended);
+            foreach (var holder in ended)
+            {
+                var reason = await Eventually.DisconnectedAsync(holder.Peer);
+                Assert.Equal(DisconnectKind.ResourceLimit, reason.Kind);
+                Assert.Contains("unrequested incomplete message", reason.Detail, StringComparison.Ordinal);
+            }
+
+            await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes <= Budget, "what is left fits the budget");
+            Assert.Equal(ended.Count, (int)budget.GetStats().Disconnects);
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                await holder.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(0, budget.GetStats().PartialMessageBytes);
+    }
+
+    [Fact]
+    public async Task A_block_we_asked_for_is_read_while_the_budget_is_exhausted()
+    {
+        var budget = new PeerBudget(maxPartialMessageBytes: Budget);
+        var config = ProtocolConfig.Create() with { Budget = budget };
+        await using var hog = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+        await hog.SendRawAsync(IncompleteBlock(config.Network.Magic, Budget + (64 * 1024)));
+        await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers == 1, "the unrequested holder paused");
+
+        await using var served = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+        await served.HandshakeAsync();
+        served.Peer.QueueMessage(new GetDataMessage { Inventory = new WireArray<InventoryVector>([new InventoryVector(InventoryType.Block, Hash256.Zero)]) });
+        await served.ReceiveUntilAsync("getdata");
+
+        // The answer arrives in pieces while the budget is exhausted: it is read to the last byte, never paused.
+        await served.SendRawAsync(IncompleteBlock(config.Network.Magic, Sent));
+        await Eventually.TrueAsync(() => served.Peer.GetStats().PartialMessageBytes == FrameHeader.Size + Sent, "the requested block's bytes were read");
+        Assert.Equal(1, budget.GetStats().PausedReceivers);
+        Assert.True(budget.GetStats().PartialMessageBytes > Budget);
+    }
+
+    /// <summary>The header of a block message of <see cref="Declared"/> bytes and the first <paramref name="bytes"/> of its payload.</summary>
+    private static byte[] IncompleteBlock(uint magic, int bytes)
+    {
+        var frame = new byte[FrameHeader.Size + bytes];
+        new FrameHeader(magic, Block.Command, Declared, 0).WriteTo(frame);
+        BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(FrameHeader.Size), 1);
+        return frame;
+    }
+}
