@@ -163,15 +163,33 @@ public class V2HostileInputTests
     }
 
     [Fact]
-    public void Everything_the_handshake_buffers_is_bounded()
+    public void The_handshake_holds_at_most_the_key_the_garbage_and_its_own_send_bytes()
     {
-        // Key bytes trickled one at a time, then 4111 garbage bytes, then a packet length of the maximum whose bytes
-        // never come: the handshake holds the key and the garbage, the caller the rest.
+        // The key came one byte at a time (AwaitingGarbage); the send queue is at its maximum (4095 bytes of garbage).
         using var victim = AwaitingGarbage(out _);
         Assert.Equal(1, victim.BytesNeeded);
-        Assert.True(victim.PendingSend.Length <= V2Protocol.MaxHandshakeSend);
-        victim.Receive(Bytes(100, 1));
+        Assert.Equal(4000, victim.Receive(Bytes(4000, 1)));
         Assert.Equal(V2HandshakeState.AwaitingGarbageTerminator, victim.State);
+        Assert.Equal(V2Protocol.MaxHandshakeSend, victim.PendingSend.Length);
+    }
+
+    [Fact]
+    public void A_partial_packet_stays_in_the_callers_buffer_until_all_its_bytes_are_there()
+    {
+        using var link = Completed();
+        var wire = new ArrayBufferWriter<byte>();
+        link.Initiator.Encoder.WriteMessage(wire, MessageCommand.Parse("sendtxrcncl"), new byte[ProtocolLimits.MaxMessagePayload]);
+        var decoder = link.Responder.Decoder;
+        var partial = new ReadOnlySequence<byte>(wire.WrittenMemory.Slice(0, 1003));
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(V2ReadStatus.Incomplete, decoder.TryRead(ref partial, out _));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64 * 1024, "nothing is allocated for the packet yet");
+        Assert.Equal(1000, partial.Length);
+        Assert.Equal(V2Packet.MaxContentsLength, decoder.ContentsLength);
+        Assert.Equal(V2Packet.HeaderSize + V2Packet.MaxContentsLength + V2Packet.TagSize, decoder.BytesNeeded);
+        var rest = new ReadOnlySequence<byte>(wire.WrittenMemory.Slice(3));
+        Assert.Equal(V2ReadStatus.Packet, decoder.TryRead(ref rest, out var contents));
+        Assert.Equal(V2Packet.MaxContentsLength, contents.Length);
     }
 
     private static V2Handshake AwaitingGarbage(out V2Handshake remote)
