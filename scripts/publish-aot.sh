@@ -2,7 +2,8 @@
 # Publishes protogen as a NativeAOT executable and checks it: the publish must produce no warning at all (trim, AOT
 # or compiler); the binary's default job (the loopback sync demo) must sync the shipped mainnet blocks 1-255 and end
 # at the expected tip; 'decode < blocks1-255.blk' must decode them to the expected total; 'listen' must serve 'connect'
-# and stop on SIGTERM with exit 0.
+# and stop on SIGTERM with exit 0; the native secp256k1 must be published beside the binary and load ('--self-test'
+# runs a BIP324 handshake in memory).
 #
 #   scripts/publish-aot.sh OUTPUT_DIR [RUNTIME_ID]     (RUNTIME_ID defaults to linux-x64)
 #
@@ -53,6 +54,11 @@ if grep -E ": warning [A-Z]+[0-9]+" "$log" > /dev/null; then
 fi
 
 [[ -x "$exe" ]] || fail "$exe was not produced"
+# BIP324 needs the native libsecp256k1 that the Secp256k1.Net package ships; the publish puts it beside the binary.
+native_lib="$out/libsecp256k1.so"
+[[ "$rid" == win-* ]] && native_lib="$out/secp256k1.dll"
+[[ "$rid" == osx-* ]] && native_lib="$out/libsecp256k1.dylib"
+[[ -f "$native_lib" ]] || fail "$native_lib (the native secp256k1 for BIP324) was not published beside the binary"
 if [[ "$rid" != "$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1)" ]]; then
   echo "publish-aot: $rid is not this machine's runtime; published without running it"
   exit 0
@@ -129,6 +135,9 @@ set -e
 
 # A few more smoke checks of the native code paths (catalogue type names, JSON writer, error exit codes).
 version="$("$exe" --version)" || fail "--version failed"
+# BIP324 in the published binary: native secp256k1 loaded from beside it, a v2 handshake and a ping each way.
+self_test="$("$exe" --self-test)" || fail "'protogen --self-test' (BIP324 with the native secp256k1) exited with $?"
+[[ "$self_test" == "self-test ok: "* ]] || fail "'protogen --self-test' printed '$self_test'"
 messages="$("$exe" messages)" || fail "'protogen messages' failed"
 grep -q '^36 messages in the Bitcoin message set$' <<< "$messages" || fail "'protogen messages' does not list 36 messages"
 grep -qE '^inv +InvMessage ' <<< "$messages" || fail "'protogen messages' lost the CLR type names"
@@ -144,3 +153,4 @@ size="$(wc -c < "$exe" | tr -d ' ')"
 echo "publish-aot: ok: $version, $rid, $size bytes ($exe)"
 echo "publish-aot: default job (demo): $demo_last (process wall time ${demo_ms} ms)"
 echo "publish-aot: decode: $last"
+echo "publish-aot: $self_test"

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using ProtoGen.Cli.Commands;
 using ProtoGen.Cli.Logging;
@@ -52,6 +53,16 @@ internal static class CommandLineApp
                     }
 
                     context.Out.WriteLine($"protogen {CliVersion.Version}");
+                    return ExitCodes.Success;
+                case "--self-test":
+                    // Not in the help: CI's check that the published binary loads its native secp256k1 (scripts/publish-aot.sh).
+                    if (args.Length > 1)
+                    {
+                        throw CliException.Usage($"unexpected argument '{ArgumentParser.Shorten(args[1])}'");
+                    }
+
+                    var selfTest = Peers.Transport.V2.V2SelfTest.Run();
+                    context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"self-test ok: BIP324 v2 handshake and packets in memory (libsecp256k1 ellswift), session {selfTest.SessionId}, {selfTest.Elapsed.TotalMilliseconds:F1} ms"));
                     return ExitCodes.Success;
             }
 

@@ -46,6 +46,15 @@ public enum ProtocolError
 
     /// <summary>A message is not allowed in the current protocol state.</summary>
     UnexpectedMessage = 13,
+
+    /// <summary>An encrypted packet failed authentication (BIP324: wrong key, tampered bytes or a lost sync).</summary>
+    DecryptionFailed = 14,
+
+    /// <summary>An encrypted handshake's garbage terminator did not come within the garbage limit (BIP324: 4095 bytes).</summary>
+    MissingGarbageTerminator = 15,
+
+    /// <summary>A peer sent more decoy packets than allowed where a real packet was due.</summary>
+    TooManyDecoys = 16,
 }
 
 /// <summary>
