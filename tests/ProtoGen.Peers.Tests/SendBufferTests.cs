@@ -24,10 +24,9 @@ public class SendBufferTests
         await using var remote = await SlowRemote.ConnectAsync(config);
         await remote.HandshakeAsync();
 
-        // Ping until the socket no longer takes our bytes (the peer stopped reading).
-        long pings = await remote.FloodUntilBlockedAsync(i => new PingMessage { Nonce = (ulong)i + 1 });
+        // Ping until the peer stops reading us (its requests are paused) and the socket no longer takes our bytes.
         var peer = remote.Peer;
-        await Eventually.TrueAsync(() => budget.GetStats().PausedSenders == 1, "the peer's requests are paused");
+        long pings = await remote.FloodUntilAsync(i => new PingMessage { Nonce = (ulong)i + 1 }, () => budget.GetStats().PausedSenders == 1);
 
         var stats = peer.GetStats();
         long pongBytes = FrameHeader.Size + 8;
@@ -84,11 +83,15 @@ public class SendBufferTests
 
         public Task SendAsync(IMessage message) => _socket.SendAsync(Frame.ToArray(_magic, message, new WireContext(70016, WireFlags.None))).WaitAsync(PeerPair.Timeout);
 
-        /// <summary>Writes messages in batches until a batch does not go out within a second; returns how many went out.</summary>
-        public async Task<long> FloodUntilBlockedAsync(Func<int, IMessage> message, int batch = 256, int maxMessages = 2_000_000)
+        /// <summary>
+        /// Writes messages until <paramref name="done"/> holds while the socket no longer takes our bytes (the peer
+        /// stopped reading); returns how many whole messages went out. A slow machine only makes it take longer.
+        /// </summary>
+        public async Task<long> FloodUntilAsync(Func<int, IMessage> message, Func<bool> done, int batch = 256, int maxMessages = 2_000_000)
         {
             long sent = 0;
             int next = 0;
+            using var deadline = new CancellationTokenSource(PeerPair.Timeout * 3);
             while (next < maxMessages)
             {
                 var bytes = new List<byte>();
@@ -98,20 +101,24 @@ public class SendBufferTests
                 }
 
                 var chunk = bytes.ToArray();
+                int size = chunk.Length / batch;
                 int offset = 0;
-                using var blocked = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                try
+                while (offset < chunk.Length)
                 {
-                    while (offset < chunk.Length)
+                    using var blocked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                    blocked.CancelAfter(TimeSpan.FromMilliseconds(200));
+                    try
                     {
                         offset += await _socket.SendAsync(chunk.AsMemory(offset), SocketFlags.None, blocked.Token);
                     }
-                }
-                catch (OperationCanceledException)
-                {
-                    // The send blocked: the peer stopped reading. Count only whole messages that went out.
-                    int size = chunk.Length / batch;
-                    return sent + (offset / size);
+                    catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                    {
+                        if (done())
+                        {
+                            // Bytes of a message cut short stay unsent: count whole messages only.
+                            return sent + (offset / size);
+                        }
+                    }
                 }
 
                 sent += batch;
