@@ -16,7 +16,7 @@ public static class MessageCodecs
         [VersionMessage.Command] = (false, "relay is true for any non-zero byte and written as 1 (Bitcoin Core reads a bool so); the user agent's invalid UTF-8 becomes U+FFFD (3 bytes) as text from peers is only displayed"),
         [SendCmpctMessage.Command] = (true, "the high-bandwidth flag is true for any non-zero byte and written as 1"),
         [RejectMessage.Command] = (false, "the command and reason texts' invalid UTF-8 becomes U+FFFD"),
-        [HeadersMessage.Command] = (true, "the transaction count after each header is read and ignored (Bitcoin Core) and written as 0"),
+        [HeadersMessage.Command] = (false, "the transaction count after each header is any CompactSize, read and ignored (Bitcoin Core), and written as one byte 0"),
     };
 
     /// <summary>Decodes one message of type <paramref name="command"/> from the front of <paramref name="reader"/>.</summary>

@@ -47,6 +47,24 @@ public class RegressionTests
     }
 
     [Fact]
+    public void A_headers_message_whose_transaction_counts_take_several_bytes_is_accepted_and_written_with_zero_counts()
+    {
+        // Found by the message and frame targets, a fault of the harness's property, not of the decoder: Bitcoin Core
+        // reads the count after each header as any CompactSize and ignores it, so the canonical form can be shorter
+        // than the input. MessageCodecs.NonCanonical says so now.
+        var header = WireSerializer.Encode(new BlockHeader { Version = 1, Timestamp = 1231006505, Bits = 0x1d00ffff });
+        var hostile = new byte[] { 2 }.Concat(header).Concat(new byte[] { 0xfd, 0x00, 0x01 }).Concat(header).Concat(new byte[] { 0x00 }).ToArray();
+
+        var decoded = WireSerializer.Decode<HeadersMessage>(hostile.AsSpan());
+        Assert.Equal(2, decoded.Headers.Count);
+        var canonical = WireSerializer.Encode(decoded);
+        Assert.Equal(hostile.Length - 2, canonical.Length);
+        Assert.Equal(0, canonical[1 + BlockHeader.Size]);
+        int index = BitcoinMessages.Messages.ToList().FindIndex(descriptor => descriptor.CommandBytes == HeadersMessage.Command);
+        MessageTarget.Run(new byte[] { (byte)index }.Concat(hostile).ToArray());
+    }
+
+    [Fact]
     public void The_allocation_bound_holds_for_the_costliest_input_per_byte_and_is_not_loose()
     {
         // The bound's reasoning (Property.AllocatedBytesPerInputByte): one-byte witness items decoded from a span cost
