@@ -242,7 +242,7 @@ public static class FrameTarget
         }
 
         var rest = stream.Slice(offset);
-                bool badMagic = rest.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(rest) != Network.Magic;
+        bool badMagic = rest.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(rest) != Network.Magic;
         bool tooLarge = !badMagic && rest.Length >= FrameHeader.Size && BinaryPrimitives.ReadUInt32LittleEndian(rest.Slice(16)) > ProtocolLimits.MaxMessagePayload;
         var expectedError = badMagic ? ProtocolError.BadMagic : tooLarge ? ProtocolError.PayloadTooLarge : ProtocolError.None;
         Property.Check((trace.Error?.Error ?? ProtocolError.None) == expectedError, $"the stream ended with {trace.Error?.Error.ToString() ?? "no error"}, expected {expectedError}");
