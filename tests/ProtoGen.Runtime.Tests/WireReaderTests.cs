@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using static ProtoGen.Runtime.Tests.TestSupport;
 
 namespace ProtoGen.Runtime.Tests;
@@ -268,7 +269,21 @@ public class WireReaderTests
     public void VarStringReplacesInvalidUtf8()
     {
         var reader = new WireReader(Hex("03 61FF62"));
-        Assert.Equal("a\uFFFDb", reader.ReadVarString(10, "name"));
+        Assert.Equal("a?b", reader.ReadVarString(10, "name"));
+    }
+
+    [Fact]
+    public void VarStringOfInvalidUtf8EncodesAgainWithinItsLimit()
+    {
+        // Found by fuzzing (docs/fuzzing.md): with U+FFFD (3 bytes) for each invalid sequence, these 10 bytes (9 invalid
+        // sequences) decoded to text of 27 UTF-8 bytes, which the writer refused at the same limit of 10.
+        var bytes = Hex("0A FFFEC0C1F5 80BF E0A0 F0");
+        var text = new WireReader(bytes).ReadVarString(10, "name");
+        Assert.True(Encoding.UTF8.GetByteCount(text) <= 10);
+        var output = new byte[11];
+        var writer = new WireWriter(output);
+        writer.WriteVarString(text, 10, "name");
+        Assert.Equal(text, new WireReader(output.AsSpan(0, (int)writer.BytesWritten)).ReadVarString(10, "name"));
     }
 
     [Fact]

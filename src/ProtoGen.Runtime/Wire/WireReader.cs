@@ -284,14 +284,17 @@ public ref struct WireReader
 
     /// <summary>
     /// Reads a CompactSize length prefix (checked against <paramref name="maxLength"/>) and that many bytes as UTF-8
-    /// text. Invalid UTF-8 sequences become U+FFFD, as text from peers is only ever displayed.
+    /// text. Text from peers is only ever displayed, so invalid UTF-8 does not fail the message: each invalid sequence
+    /// becomes one '?'. That is one byte for one or more, so the text always encodes again within
+    /// <paramref name="maxLength"/> (U+FFFD would take three bytes for one: a 256-byte user agent of invalid bytes
+    /// decoded to text that could not be encoded, found by fuzzing; docs/fuzzing.md).
     /// </summary>
     /// <param name="maxLength">The field's limit in bytes.</param>
     /// <param name="field">The field name, for the error message.</param>
     public string ReadVarString(int maxLength, string field)
     {
         int length = ReadLength(maxLength, field);
-        return length == 0 ? string.Empty : Encoding.UTF8.GetString(Take(length));
+        return length == 0 ? string.Empty : WireText.Utf8.GetString(Take(length));
     }
 
     /// <summary>Returns the bytes consumed since <paramref name="start"/> (a slice when the reader retains slices, else a copy).</summary>
@@ -314,4 +317,11 @@ public ref struct WireReader
             WireThrow.Invalid($"{Remaining} unexpected trailing byte(s)");
         }
     }
+}
+
+/// <summary>The text encoding of peers' strings.</summary>
+internal static class WireText
+{
+    /// <summary>UTF-8 that decodes each invalid sequence as one '?' (never longer than the bytes it replaces).</summary>
+    public static readonly Encoding Utf8 = Encoding.GetEncoding(Encoding.UTF8.CodePage, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("?"));
 }
