@@ -56,6 +56,19 @@ public enum DisconnectKind
 
     /// <summary>The remote sent a bloom-filter message although we do not advertise NODE_BLOOM (BIP111).</summary>
     BloomNotSupported,
+
+    /// <summary>
+    /// The node dropped the peer to make room or to save the process: inbound slots were full and a new connection
+    /// was preferred (Bitcoin Core's <c>AttemptToEvictConnection</c>), or file descriptors ran short.
+    /// </summary>
+    Evicted,
+
+    /// <summary>
+    /// The remote misbehaved by a node rule (invalid proof of work, headers or blocks that do not connect, ...), as
+    /// Bitcoin Core's <c>Misbehaving</c> and <c>MaybeDiscourageAndDisconnect</c>; the detail says whether its address
+    /// was also discouraged (never for a local peer).
+    /// </summary>
+    Misbehaving,
 }
 
 /// <summary>Why a peer ended: a kind, a human-readable detail and, for protocol violations, the error code.</summary>
