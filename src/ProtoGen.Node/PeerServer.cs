@@ -226,7 +226,7 @@ public sealed class PeerServer : IAsyncDisposable
 
     private void Refuse(Socket socket, IPEndPoint remote, AdmissionRefusal reason, string detail)
     {
-        socket.Dispose();
+        // Counted and reported before the remote can see the connection close.
         _admission.Refused(remote, reason, detail);
         try
         {
@@ -235,6 +235,10 @@ public sealed class PeerServer : IAsyncDisposable
         catch (Exception e)
         {
             AdmissionLog.HandlerFailed(_logger, e);
+        }
+        finally
+        {
+            socket.Dispose();
         }
     }
 

@@ -110,7 +110,6 @@ internal sealed class AcceptLoop
     {
         var delay = previous == TimeSpan.Zero ? MinBackoff : TimeSpan.FromTicks(Math.Min(previous.Ticks * 2, MaxBackoff.Ticks));
         Interlocked.Exchange(ref _lastBackoffTicks, delay.Ticks);
-        Interlocked.Increment(ref _backoffs);
         if (_log.ShouldLog(out long suppressed))
         {
             if (error is null)
@@ -123,9 +122,12 @@ internal sealed class AcceptLoop
             }
         }
 
+        // The wait starts before the back-off is counted, so that whoever sees the count can move a fake clock past it.
+        var wait = Task.Delay(delay, _clock, stop);
+        Interlocked.Increment(ref _backoffs);
         try
         {
-            await Task.Delay(delay, _clock, stop).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
