@@ -30,6 +30,7 @@ public sealed class PeerServer : IAsyncDisposable
     private readonly InboundAdmission _admission;
     private readonly ConcurrentDictionary<long, InboundConnection> _connections = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly DescriptorBudget _descriptors;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
@@ -47,6 +48,7 @@ public sealed class PeerServer : IAsyncDisposable
         _bind = bind;
         _logger = config.Logger ?? NullLogger.Instance;
         Admission = admission;
+        _descriptors = new DescriptorBudget(admission.DescriptorReserve, TimeProvider.System);
         _admission = new InboundAdmission(admission, admission.Discouraged ?? new DiscouragedAddresses(), admission.Activity ?? new PeerActivity(), config.TimeProvider, _logger);
     }
 
@@ -189,7 +191,7 @@ public sealed class PeerServer : IAsyncDisposable
             return true;
         }
 
-        if (Admission.DescriptorReserve > 0 && DescriptorBudget.Measure() is { IsKnown: true } count && count.Free < Admission.DescriptorReserve)
+        if (!_descriptors.HasHeadroom(out var count))
         {
             Refuse(socket, ip, AdmissionRefusal.DescriptorsLow, count.Describe() + string.Create(CultureInfo.InvariantCulture, $", {Admission.DescriptorReserve} kept"));
             return false;

@@ -32,7 +32,7 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("port", "N", "the port (default: the network's, 8333 on mainnet; 0: any free port)", 'p'),
         OptionSpec.Value("blocks", "FILE", "serve the blocks of this blk file, which must chain from the network's genesis"),
         OptionSpec.Value("max-inbound", "N", "keep at most N inbound peers, evicting or refusing beyond (default 189, as Bitcoin Core)"),
-        OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 1024)"),
+        OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 4096)"),
         OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
     ];
 

@@ -18,8 +18,8 @@ public sealed record AdmissionOptions
     /// <summary>
     /// The default inbound limit: Bitcoin Core's default connection total (200 since PR #28463, up from 125) less the
     /// 11 slots it keeps for its own outbound connections (8 full-relay, 2 block-relay-only and 1 feeler), so a
-    /// ProtoGen node offers the network as many inbound slots as Core does. Each costs about 42 KiB here (85 MiB for
-    /// 2,000, docs/reliability.md): about 8 MiB at the limit, and under 200 file descriptors of the usual 1,024.
+    /// ProtoGen node offers the network as many inbound slots as Core does. A peer that has sent its version costs about
+    /// 100 KiB here (docs/reliability.md): about 19 MiB at the limit, and under 200 file descriptors of the usual 1,024.
     /// </summary>
     public const int DefaultMaxInbound = 189;
 
@@ -42,11 +42,13 @@ public sealed record AdmissionOptions
     public const int DefaultMaxTrackedSources = 2_048;
 
     /// <summary>
-    /// The listen backlog: connections the kernel completes and queues before the server accepts them. 128 (the old
-    /// fixed value) lost part of a 2,000-connection burst on loopback; 1,024 took all of it (docs/reliability.md). The
-    /// kernel caps it at <c>net.core.somaxconn</c>.
+    /// The listen backlog: connections the kernel completes and queues before the server accepts them. Measured with a
+    /// burst of 2,000 simultaneous connects on loopback (docs/reliability.md): 128 (the old fixed value) took about 140
+    /// at once and left the rest to a SYN retransmission a second later, 1,024 about half, 4,096 all of them. 4,096 is
+    /// also Bitcoin Core's (<c>listen(SOMAXCONN)</c>, 4,096 on current Linux); the kernel caps it at
+    /// <c>net.core.somaxconn</c>. Queued connections cost the process nothing until accepted.
     /// </summary>
-    public const int DefaultListenBacklog = 1_024;
+    public const int DefaultListenBacklog = 4_096;
 
     /// <summary>File descriptors kept free for the runtime (a new thread needs a pipe), logging and outbound connections.</summary>
     public const int DefaultDescriptorReserve = 16;

@@ -7,10 +7,57 @@ namespace ProtoGen.Node.Admission;
 /// <summary>
 /// The process's file descriptors: its soft limit and how many are open, read from <c>/proc/self</c> on Linux (elsewhere
 /// nothing is measured and only the accept loop's back-off protects the process). The runtime itself needs descriptors
-/// (a new thread takes a pipe) and fails fast without them, so the server keeps a reserve free.
+/// (a new thread takes a pipe) and fails fast without them, so the server keeps a reserve free. Reading <c>/proc</c>
+/// costs about a millisecond, so <see cref="HasHeadroom"/> measures at most once per <see cref="MeasureInterval"/>
+/// while the last measurement, less the connections accepted since, leaves plenty of room; near the limit it measures
+/// every time. Used by the accept loop only (not thread-safe).
 /// </summary>
-internal static class DescriptorBudget
+internal sealed class DescriptorBudget
 {
+    /// <summary>The longest a measurement is trusted while far from the limit.</summary>
+    public static readonly TimeSpan MeasureInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far from the limit, in reserves, an estimate may stand in for a measurement.</summary>
+    private const int EstimateMargin = 4;
+
+    private readonly int _reserve;
+    private readonly TimeProvider _time;
+    private DescriptorCount _last = DescriptorCount.Unknown;
+    private long _measuredAt;
+    private int _acceptedSince;
+
+    public DescriptorBudget(int reserve, TimeProvider time)
+    {
+        _reserve = reserve;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Whether one more accepted connection (already holding its descriptor) leaves the reserve free; false with the
+    /// measurement when it does not. Always true when nothing can be measured or the reserve is 0.
+    /// </summary>
+    /// <param name="count">The measurement behind a refusal.</param>
+    public bool HasHeadroom(out DescriptorCount count)
+    {
+        count = _last;
+        if (_reserve <= 0)
+        {
+            return true;
+        }
+
+        long now = _time.GetTimestamp();
+        if (_last.IsKnown && _time.GetElapsedTime(_measuredAt, now) < MeasureInterval && _last.Free - _acceptedSince > (long)EstimateMargin * _reserve)
+        {
+            _acceptedSince++;
+            return true;
+        }
+
+        count = _last = Measure();
+        _measuredAt = now;
+        _acceptedSince = 0;
+        return !count.IsKnown || count.Free >= _reserve;
+    }
+
     /// <summary>Measures the descriptors now.</summary>
     public static DescriptorCount Measure()
     {
