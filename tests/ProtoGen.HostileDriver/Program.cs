@@ -331,7 +331,16 @@ internal static partial class Program
                 await kill.WaitForExitAsync();
             }
 
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+                return "node: did not stop within 60 s of SIGTERM; killed";
+            }
+
             int warnings;
             lock (_errors)
             {
@@ -348,7 +357,8 @@ internal static partial class Program
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(60));
             }
 
             _process.Dispose();
