@@ -9,7 +9,7 @@ namespace ProtoGen.Node;
 
 /// <summary>
 /// An in-memory block chain: a linear header chain from genesis, and the full blocks where we have them. It checks
-/// every header it accepts (links to the tip, meets its own proof-of-work target) and every block (known header,
+/// every header it accepts (links to the tip, meets its own proof-of-work target, which the network's limit bounds) and every block (known header,
 /// merkle root). Enough to serve and sync a chain; not a consensus engine (no reorganisations, no difficulty
 /// retargeting checks, no script validation). Thread-safe.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed class ChainStore
     private readonly List<Hash256> _hashes = [];
     private readonly Dictionary<Hash256, int> _heights = [];
     private readonly Dictionary<Hash256, Block> _blocks = [];
+    private readonly ProofOfWork _proofOfWork;
 
     /// <summary>Creates a chain holding only the network's genesis block.</summary>
     /// <param name="network">The network.</param>
@@ -27,6 +28,7 @@ public sealed class ChainStore
     {
         ArgumentNullException.ThrowIfNull(network);
         Network = network;
+        _proofOfWork = new ProofOfWork(network);
         Append(network.GenesisHeader, network.GenesisHash);
         if (network.GenesisBlock is { } genesis)
         {
@@ -124,9 +126,9 @@ public sealed class ChainStore
                 return false;
             }
 
-            if (!header.CheckProofOfWork())
+            if (!_proofOfWork.Check(header, hash))
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"header {hash} does not meet its proof-of-work target");
+                error = string.Create(CultureInfo.InvariantCulture, $"header {hash} does not meet its proof-of-work target (or claims one easier than the network allows)");
                 return false;
             }
 

@@ -59,6 +59,19 @@ public enum DisconnectKind
 
     /// <summary>The remote kept more than its share of a shared <see cref="PeerBudget"/> past its deadline (an incomplete message nobody asked for, or sends it would not read).</summary>
     ResourceLimit,
+
+    /// <summary>
+    /// The node dropped the peer to make room or to save the process: inbound slots were full and a new connection
+    /// was preferred (Bitcoin Core's <c>AttemptToEvictConnection</c>), or file descriptors ran short.
+    /// </summary>
+    Evicted,
+
+    /// <summary>
+    /// The remote misbehaved by a node rule (invalid proof of work, headers or blocks that do not connect, ...), as
+    /// Bitcoin Core's <c>Misbehaving</c> and <c>MaybeDiscourageAndDisconnect</c>; the detail says whether its address
+    /// was also discouraged (never for a local peer).
+    /// </summary>
+    Misbehaving,
 }
 
 /// <summary>Why a peer ended: a kind, a human-readable detail and, for protocol violations, the error code.</summary>

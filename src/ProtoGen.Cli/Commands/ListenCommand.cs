@@ -12,6 +12,8 @@ using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Logging;
 using ProtoGen.Cli.Networking;
 using ProtoGen.Node;
+using ProtoGen.Node.Admission;
+using ProtoGen.Node.Policy;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Cli.Commands;
@@ -29,6 +31,9 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("bind", "ADDRESS", "the local address to listen on (default 127.0.0.1)", 'b'),
         OptionSpec.Value("port", "N", "the port (default: the network's, 8333 on mainnet; 0: any free port)", 'p'),
         OptionSpec.Value("blocks", "FILE", "serve the blocks of this blk file, which must chain from the network's genesis"),
+        OptionSpec.Value("max-inbound", "N", "keep at most N inbound peers, evicting or refusing beyond (default 189, as Bitcoin Core)"),
+        OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 4096)"),
+        OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
     ];
 
     /// <inheritdoc/>
@@ -45,7 +50,13 @@ internal sealed class ListenCommand : Command
         "blk*.dat format, in chain order, checked to chain from the network's genesis). Prints its listening\n" +
         "address, then one line per peer connect (after the handshake: user agent, version, services, height)\n" +
         "and disconnect (messages and bytes each way, ping, reason). SIGINT (Ctrl-C) or SIGTERM disconnects\n" +
-        "every peer and exits 0; a second signal ends the process at once.";
+        "every peer and exits 0; a second signal ends the process at once.\n" +
+        "Hostile peers: at most --max-inbound peers (a newcomer evicts one as Bitcoin Core chooses, or is\n" +
+        "refused), 8 incomplete handshakes and 2 handshakes/s per /24 or /64 source (loopback exempt unless\n" +
+        "--limit-loopback), 20 handshakes/s overall; invalid proof of work, blocks and headers that do not\n" +
+        "connect are disconnected (and discouraged, except local peers); addresses are rate-limited into a\n" +
+        "small address book that answers an inbound peer's first getaddr. Refusals, evictions and accept\n" +
+        "errors are logged at --log-level warning and info; the counters are printed when it stops.";
 
     /// <inheritdoc/>
     public override IReadOnlyList<OptionSpec> Options => s_options;
@@ -59,20 +70,29 @@ internal sealed class ListenCommand : Command
         var bind = HostPort.ParseBindAddress(Name, arguments.Value("bind") ?? "127.0.0.1");
         int port = arguments.Value("port") is { } portText ? OptionValues.ParseInt(Name, "port", portText, 0, 65535) : network.DefaultPort;
         var store = arguments.Value("blocks") is { } path ? ChainLoader.FromFile(Name, path, network) : ChainLoader.Default(network);
+        var admission = new AdmissionOptions
+        {
+            MaxInbound = arguments.Value("max-inbound") is { } max ? OptionValues.ParseInt(Name, "max-inbound", max, 0, 100_000) : AdmissionOptions.DefaultMaxInbound,
+            ListenBacklog = arguments.Value("backlog") is { } backlog ? OptionValues.ParseInt(Name, "backlog", backlog, 1, 65_535) : AdmissionOptions.DefaultListenBacklog,
+            LimitLoopback = arguments.Has("limit-loopback"),
+            Discouraged = new DiscouragedAddresses(),
+            Activity = new PeerActivity(),
+        };
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
-        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, stop).GetAwaiter().GetResult();
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, stop).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, StopSignal stop)
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, StopSignal stop)
     {
+        var node = new ListenNode(store, admission);
         var config = new PeerConfig
         {
             UserAgentName = "protogen",
             UserAgentVersion = CliVersion.Version,
             Network = network,
-            Listener = new ChainServer(store),
+            Listener = node.Listener,
             StartHeight = () => store.Height,
             Logger = logs.CreateLogger("peer"),
 
@@ -83,7 +103,8 @@ internal sealed class ListenCommand : Command
 
         var connectLines = new ConcurrentDictionary<long, Task>();
         int accepted = 0;
-        await using var server = new PeerServer(config, bind);
+        await using var server = new PeerServer(config, bind, admission);
+        node.Attach(server);
         server.PeerAccepted += peer =>
         {
             Interlocked.Increment(ref accepted);
@@ -122,6 +143,7 @@ internal sealed class ListenCommand : Command
         int running = server.Peers.Count;
         Write(output, PeerFormat.Invariant($"stopping ({stop.Reason}): disconnecting {running} peer{(running == 1 ? string.Empty : "s")}"));
         await server.StopAsync().ConfigureAwait(false);
+        Write(output, node.Summary(server));
         int served = Volatile.Read(ref accepted);
         Write(output, PeerFormat.Invariant($"stopped: {served} peer{(served == 1 ? string.Empty : "s")} served"));
         return ExitCodes.Success;
