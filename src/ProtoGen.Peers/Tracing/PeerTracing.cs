@@ -49,7 +49,8 @@ public static class PeerTracing
         activity.SetTag("bitcoin.network", peer.Config.Network.Name);
         if (peer.RemoteEndPoint is IPEndPoint remote)
         {
-            activity.SetTag("network.peer.address", remote.Address.ToString());
+            var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+            activity.SetTag("network.peer.address", address.ToString());
             activity.SetTag("network.peer.port", remote.Port);
         }
 
