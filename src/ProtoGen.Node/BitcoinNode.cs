@@ -25,6 +25,7 @@ public sealed class BitcoinNode : IAsyncDisposable
     private readonly PeerConfig _config;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Peer> _outbound = new();
+    private readonly ConcurrentDictionary<long, Peer> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<OutboundConnection> _connections = [];
@@ -66,18 +67,21 @@ public sealed class BitcoinNode : IAsyncDisposable
     /// <summary>Whether the node is accepting inbound peers.</summary>
     public bool IsListening => _server is not null && Volatile.Read(ref _state) == 1;
 
-    /// <summary>The bound address of the inbound listener (null when the node does not listen or has not started).</summary>
-    public IPEndPoint? LocalEndPoint => _server?.LocalEndPoint;
+    /// <summary>The bound address of the inbound listener (null when the node does not listen or has not started; kept after it stops).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
 
-    /// <summary>The peers running now, inbound and outbound.</summary>
+    /// <summary>The peers running now, inbound and outbound (a peer leaves once it has stopped completely).</summary>
     public IReadOnlyCollection<Peer> Peers
     {
         get
         {
-            var peers = new List<Peer>(_outbound.Values);
-            if (_server is { } server)
+            var peers = new List<Peer>(_running.Count);
+            foreach (var peer in _running.Values)
             {
-                peers.AddRange(server.Peers);
+                if (!peer.WaitForDisconnectAsync().IsCompleted)
+                {
+                    peers.Add(peer);
+                }
             }
 
             return peers;
@@ -130,6 +134,7 @@ public sealed class BitcoinNode : IAsyncDisposable
             server.PeerAccepted += OnStarted;
             server.Start();
             _server = server;
+            LocalEndPoint = server.LocalEndPoint;
             NodeLog.Listening(_logger, server.LocalEndPoint.ToString(), Chain.Network.Name, Chain.Height);
         }
 
@@ -190,6 +195,15 @@ public sealed class BitcoinNode : IAsyncDisposable
             }
 
             await Task.WhenAll(waits).ConfigureAwait(false);
+
+            // Inbound peers that ended on their own just before may still be finishing: none outlives the node.
+            var finishing = new List<Task>();
+            foreach (var peer in _running.Values)
+            {
+                finishing.Add(peer.WaitForDisconnectAsync());
+            }
+
+            await Task.WhenAll(finishing).ConfigureAwait(false);
             int ok = Array.FindAll(drained, d => d).Length;
             NodeLog.Stopped(_logger, ok, drained.Length - ok);
         }
@@ -268,6 +282,8 @@ public sealed class BitcoinNode : IAsyncDisposable
 
     private void OnStarted(Peer peer)
     {
+        _running[peer.Id] = peer;
+        _ = peer.WaitForDisconnectAsync().ContinueWith(_ => _running.TryRemove(peer.Id, out Peer? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         PeerTracing.TraceHandshake(peer);
         Raise(() => PeerStarted?.Invoke(peer));
     }
