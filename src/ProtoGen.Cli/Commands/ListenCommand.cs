@@ -12,7 +12,9 @@ using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Logging;
 using ProtoGen.Cli.Networking;
 using ProtoGen.Node;
+using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers;
+using ProtoGen.Peers.Metrics;
 
 namespace ProtoGen.Cli.Commands;
 
@@ -29,6 +31,7 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("bind", "ADDRESS", "the local address to listen on (default 127.0.0.1)", 'b'),
         OptionSpec.Value("port", "N", "the port (default: the network's, 8333 on mainnet; 0: any free port)", 'p'),
         OptionSpec.Value("blocks", "FILE", "serve the blocks of this blk file, which must chain from the network's genesis"),
+        OptionSpec.Value("metrics-port", "N", "serve the peer metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
     ];
 
     /// <inheritdoc/>
@@ -45,7 +48,8 @@ internal sealed class ListenCommand : Command
         "blk*.dat format, in chain order, checked to chain from the network's genesis). Prints its listening\n" +
         "address, then one line per peer connect (after the handshake: user agent, version, services, height)\n" +
         "and disconnect (messages and bytes each way, ping, reason). SIGINT (Ctrl-C) or SIGTERM disconnects\n" +
-        "every peer and exits 0; a second signal ends the process at once.";
+        "every peer and exits 0; a second signal ends the process at once. --metrics-port N serves the peer\n" +
+        "metrics (docs/observability.md) for Prometheus on http://127.0.0.1:N/metrics.";
 
     /// <inheritdoc/>
     public override IReadOnlyList<OptionSpec> Options => s_options;
@@ -59,14 +63,18 @@ internal sealed class ListenCommand : Command
         var bind = HostPort.ParseBindAddress(Name, arguments.Value("bind") ?? "127.0.0.1");
         int port = arguments.Value("port") is { } portText ? OptionValues.ParseInt(Name, "port", portText, 0, 65535) : network.DefaultPort;
         var store = arguments.Value("blocks") is { } path ? ChainLoader.FromFile(Name, path, network) : ChainLoader.Default(network);
+        int? metricsPort = arguments.Value("metrics-port") is { } metricsText ? OptionValues.ParseInt(Name, "metrics-port", metricsText, 0, 65535) : null;
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
-        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, stop).GetAwaiter().GetResult();
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, metricsPort, stop).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, StopSignal stop)
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, int? metricsPort, StopSignal stop)
     {
+        // The collector counts from the first peer on; the endpoint answers scrapes until the node has stopped.
+        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName);
+        await using var endpoint = metricsPort is { } metricsPortValue ? new MetricsEndpoint(metrics!, new IPEndPoint(IPAddress.Loopback, metricsPortValue)) : null;
         var config = new PeerConfig
         {
             UserAgentName = "protogen",
@@ -109,7 +117,24 @@ internal sealed class ListenCommand : Command
             throw NetworkFailures.Listen(Name, FormatEndPoint(bind), e);
         }
 
+        if (endpoint is not null)
+        {
+            try
+            {
+                endpoint.Start();
+            }
+            catch (SocketException e)
+            {
+                throw NetworkFailures.Listen(Name, PeerFormat.Invariant($"127.0.0.1:{metricsPort}"), e);
+            }
+        }
+
         Write(output, PeerFormat.Invariant($"listening on {FormatEndPoint(server.LocalEndPoint)} ({network.Name}, height {store.Height}, tip {store.TipHash}); Ctrl-C or SIGTERM stops"));
+        if (endpoint is not null)
+        {
+            Write(output, PeerFormat.Invariant($"metrics on http://{FormatEndPoint(endpoint.LocalEndPoint)}/metrics"));
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
