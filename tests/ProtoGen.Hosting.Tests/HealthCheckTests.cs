@@ -84,4 +84,28 @@ public class HealthCheckTests
         Assert.Equal("height 255, tip 2009-01-12T21:54:50Z is older than 01:00:00", stale.Description);
         Assert.Equal(7200.0, stale.Data["ageSeconds"]);
     }
+
+    [Fact]
+    public async Task The_tip_check_wants_the_blocks_up_to_the_minimum_height_and_turns_healthy_after_a_sync()
+    {
+        using var server = TestHosts.Serving();
+        await server.StartAsync();
+        var builder = TestHosts.Builder(new Dictionary<string, string?> { ["Bitcoin:Health:MinHeight"] = "255", ["Bitcoin:Connect:0"] = server.Address() });
+        builder.Services.AddBitcoinNode();
+        builder.Services.AddHealthChecks().AddBitcoinNodeChecks();
+        using var client = builder.Build();
+        var health = client.Services.GetRequiredService<HealthCheckService>();
+
+        var before = (await health.CheckHealthAsync()).Entries[BitcoinHealthChecks.Tip];
+        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        Assert.Equal("height 0, tip 2009-01-03T18:15:05Z, blocks held to height 0, below 255", before.Description);
+
+        await client.StartAsync();
+        await Poll.UntilAsync(() => client.Node().Chain.BlockHeight == 255, "the sync");
+        var report = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal("height 255, tip 2009-01-12T21:54:50Z", report.Entries[BitcoinHealthChecks.Tip].Description);
+        await client.StopAsync();
+        await server.StopAsync();
+    }
 }

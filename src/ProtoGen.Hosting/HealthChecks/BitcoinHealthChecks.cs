@@ -19,7 +19,7 @@ public static class BitcoinHealthChecks
     /// <summary>Handshaken peers against <see cref="BitcoinHealthOptions.MinPeers"/>.</summary>
     public const string Peers = "bitcoin-peers";
 
-    /// <summary>The age of the chain tip's timestamp against <see cref="BitcoinHealthOptions.MaxTipAge"/>.</summary>
+    /// <summary>The blocks held against <see cref="BitcoinHealthOptions.MinHeight"/> and the age of the chain tip's timestamp against <see cref="BitcoinHealthOptions.MaxTipAge"/>.</summary>
     public const string Tip = "bitcoin-tip";
 }
 
@@ -61,13 +61,24 @@ internal sealed class TipHealthCheck(BitcoinNode node, IOptions<BitcoinNodeOptio
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var chain = node.Chain;
+        var expected = options.Value.Health;
         var tipTime = DateTimeOffset.FromUnixTimeSeconds(chain.TipHeader.Timestamp);
         var age = (time ?? TimeProvider.System).GetUtcNow() - tipTime;
-        var max = options.Value.Health.MaxTipAge;
-        var data = new Dictionary<string, object> { ["height"] = chain.Height, ["tip"] = chain.TipHash.ToString(), ["tipTime"] = tipTime, ["ageSeconds"] = Math.Round(age.TotalSeconds) };
+        int blocks = chain.BlockHeight;
+        var data = new Dictionary<string, object> { ["height"] = chain.Height, ["blockHeight"] = blocks, ["tip"] = chain.TipHash.ToString(), ["tipTime"] = tipTime, ["ageSeconds"] = Math.Round(age.TotalSeconds) };
         string description = string.Create(CultureInfo.InvariantCulture, $"height {chain.Height}, tip {tipTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
-        return Task.FromResult(max is null || age <= max
+        string? problem = null;
+        if (blocks < expected.MinHeight)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $", blocks held to height {blocks}, below {expected.MinHeight}");
+        }
+        else if (expected.MaxTipAge is { } max && age > max)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $" is older than {max}");
+        }
+
+        return Task.FromResult(problem is null
             ? HealthCheckResult.Healthy(description, data)
-            : new HealthCheckResult(context.Registration.FailureStatus, description + string.Create(CultureInfo.InvariantCulture, $" is older than {max}"), data: data));
+            : new HealthCheckResult(context.Registration.FailureStatus, description + problem, data: data));
     }
 }

@@ -11,6 +11,10 @@ public sealed class BitcoinHealthOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int MinPeers { get; set; } = 1;
 
+    /// <summary>The least height up to which every block must be held for the tip check to report healthy (0: any).</summary>
+    [Range(0, int.MaxValue)]
+    public int MinHeight { get; set; }
+
     /// <summary>The oldest the chain tip's timestamp may be for the tip check to report healthy; null: any age.</summary>
     public TimeSpan? MaxTipAge { get; set; }
 
