@@ -90,7 +90,7 @@ internal sealed class OutboundConnection
             catch (SyncException e)
             {
                 NodeLog.SyncFailed(_node.Logger, peer.Id, e.Message);
-                peer.Disconnect(DisconnectKind.ProtocolViolation, "sync failed: " + e.Message);
+                peer.Disconnect(e.Failure == SyncFailure.Timeout ? DisconnectKind.Stalled : DisconnectKind.ProtocolViolation, "sync failed: " + e.Message);
             }
             catch (PeerDisconnectedException)
             {
