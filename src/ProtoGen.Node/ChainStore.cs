@@ -63,6 +63,18 @@ public sealed class ChainStore
         }
     }
 
+    /// <summary>The tip's header.</summary>
+    public BlockHeader TipHeader
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _headers[^1];
+            }
+        }
+    }
+
     /// <summary>The height up to which every block is held.</summary>
     public int BlockHeight
     {
@@ -101,6 +113,24 @@ public sealed class ChainStore
         }
 
         return store;
+    }
+
+    /// <summary>Builds a chain from a blk file (Bitcoin Core's <c>blk*.dat</c> records) whose blocks follow the network's genesis in order.</summary>
+    /// <param name="network">The network (its magic frames the records).</param>
+    /// <param name="blockFile">The file's bytes.</param>
+    /// <exception cref="ProtocolException">The file or a block in it is malformed.</exception>
+    /// <exception cref="InvalidOperationException">A block does not connect or does not check out.</exception>
+    public static ChainStore FromBlockFile(BitcoinNetwork network, ReadOnlyMemory<byte> blockFile)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var records = BlockFile.Split(blockFile, network.Magic);
+        var blocks = new List<Block>(records.Count);
+        foreach (var record in records)
+        {
+            blocks.Add(WireSerializer.Decode<Block>(record));
+        }
+
+        return FromBlocks(network, blocks);
     }
 
     /// <summary>

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
+using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Node;
@@ -125,7 +127,47 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
     public async Task<SyncResult> RunAsync(Peer peer, int? maxHeaders = null, bool downloadBlocks = true, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        using var activity = NodeTracing.Source.StartActivity(NodeTracing.SyncActivity, ActivityKind.Client);
+        activity?.SetTag("protogen.peer.id", peer.Id);
+        activity?.SetTag("bitcoin.network", Store.Network.Name);
+        activity?.SetTag("bitcoin.chain.height", Store.Height);
+        try
+        {
+            var result = await SyncAsync(peer, maxHeaders, downloadBlocks, progress, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("bitcoin.sync.headers_received", result.HeadersReceived);
+            activity?.SetTag("bitcoin.sync.blocks_received", result.BlocksReceived);
+            activity?.SetTag("bitcoin.sync.block_bytes", result.BlockBytes);
+            activity?.SetTag("bitcoin.chain.tip", result.Tip.ToString());
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            return result;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetTag("error.type", e is SyncException sync ? sync.Failure.ToString() : e.GetType().Name);
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<SyncResult> SyncAsync(Peer peer, int? maxHeaders, bool downloadBlocks, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
         await peer.WaitForHandshakeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        int headersReceived = await SyncHeadersAsync(peer, maxHeaders, progress, cancellationToken).ConfigureAwait(false);
+        int blocksReceived = 0;
+        long blockBytes = 0;
+        if (downloadBlocks)
+        {
+            using var blocksActivity = NodeTracing.Source.StartActivity(NodeTracing.SyncBlocksActivity);
+            (blocksReceived, blockBytes) = await DownloadBlocksAsync(peer, progress, cancellationToken).ConfigureAwait(false);
+            blocksActivity?.SetTag("bitcoin.sync.blocks_received", blocksReceived);
+        }
+
+        return new SyncResult(headersReceived, blocksReceived, blockBytes, Store.TipHash, Store.Height);
+    }
+
+    private async Task<int> SyncHeadersAsync(Peer peer, int? maxHeaders, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var activity = NodeTracing.Source.StartActivity(NodeTracing.SyncHeadersActivity);
         int target = Math.Max(peer.RemoteVersion?.StartHeight ?? 0, Store.Height);
         int headersReceived = 0;
         while (maxHeaders is null || headersReceived < maxHeaders)
@@ -165,14 +207,8 @@ public sealed class HeadersFirstSync : IBitcoinListener<Peer>
             }
         }
 
-        int blocksReceived = 0;
-        long blockBytes = 0;
-        if (downloadBlocks)
-        {
-            (blocksReceived, blockBytes) = await DownloadBlocksAsync(peer, progress, cancellationToken).ConfigureAwait(false);
-        }
-
-        return new SyncResult(headersReceived, blocksReceived, blockBytes, Store.TipHash, Store.Height);
+        activity?.SetTag("bitcoin.sync.headers_received", headersReceived);
+        return headersReceived;
     }
 
     private async Task<(int Blocks, long Bytes)> DownloadBlocksAsync(Peer peer, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)

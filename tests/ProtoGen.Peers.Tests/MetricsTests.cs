@@ -18,7 +18,7 @@ public sealed class Peer1SequentialCollection
 
 /// <summary>
 /// Statistics, metrics and logging — the counters as System.Diagnostics.Metrics instruments on the meter
-/// "ProtoGen.Peers". Runs alone (the meter is static); message counters are also checked on commands no other test uses.
+/// "ProtoGen.Peer". Runs alone (the meter is static); message counters are also checked on commands no other test uses.
 /// </summary>
 [Collection(Peer1SequentialCollection.Name)]
 public class MetricsTests
@@ -40,23 +40,32 @@ public class MetricsTests
         await raw.SendAsync(new CustomMessage("pg1min", new byte[5]));
         await FramingTests.PingBarrierAsync(raw, 0x3e7);
 
-        Assert.Equal(3, metrics.Sum("protogen.peer.messages.sent", "command", "pg1mout"));
-        Assert.Equal(3 * (FrameHeader.Size + 10), metrics.Sum("protogen.peer.bytes.sent", "command", "pg1mout"));
-        Assert.Equal(2, metrics.Sum("protogen.peer.messages.received", "command", "pg1min"));
-        Assert.Equal(2 * (FrameHeader.Size + 5), metrics.Sum("protogen.peer.bytes.received", "command", "pg1min"));
+        // Commands the Bitcoin set does not know share the tag value "other": a remote cannot mint new time series.
+        Assert.Equal(3, metrics.Sum(PeerMetrics.Messages, Sent, Command(PeerMetrics.OtherCommand)));
+        Assert.Equal(3 * (FrameHeader.Size + 10), metrics.Sum(PeerMetrics.Io, Sent, Command(PeerMetrics.OtherCommand)));
+        Assert.Equal(2, metrics.Sum(PeerMetrics.Messages, Received, Command(PeerMetrics.OtherCommand)));
+        Assert.Equal(2 * (FrameHeader.Size + 5), metrics.Sum(PeerMetrics.Io, Received, Command(PeerMetrics.OtherCommand)));
 
         // Nothing else runs meanwhile: the instruments agree with this peer's statistics for every command.
         var stats = raw.Peer.GetStats();
-        foreach (var (command, count) in stats.SentByCommand)
-        {
-            Assert.Equal(count.Messages, metrics.Sum("protogen.peer.messages.sent", "command", command));
-            Assert.Equal(count.Bytes, metrics.Sum("protogen.peer.bytes.sent", "command", command));
-        }
+        AssertAgree(metrics, Sent, stats.SentByCommand);
+        AssertAgree(metrics, Received, stats.ReceivedByCommand);
+    }
 
-        foreach (var (command, count) in stats.ReceivedByCommand)
+    private static readonly KeyValuePair<string, object?> Sent = new(PeerMetrics.DirectionTag, "transmit");
+    private static readonly KeyValuePair<string, object?> Received = new(PeerMetrics.DirectionTag, "receive");
+
+    private static KeyValuePair<string, object?> Command(string command) => new(PeerMetrics.CommandTag, command);
+
+    private static void AssertAgree(MetricsRecorder metrics, KeyValuePair<string, object?> direction, IReadOnlyDictionary<string, MessageCount> byCommand)
+    {
+        var expected = byCommand
+            .GroupBy(c => BitcoinMessages.Messages.Any(m => m.Command == c.Key) ? c.Key : PeerMetrics.OtherCommand)
+            .ToDictionary(g => g.Key, g => (Messages: g.Sum(c => c.Value.Messages), Bytes: g.Sum(c => c.Value.Bytes)));
+        foreach (var (command, count) in expected)
         {
-            Assert.Equal(count.Messages, metrics.Sum("protogen.peer.messages.received", "command", command));
-            Assert.Equal(count.Bytes, metrics.Sum("protogen.peer.bytes.received", "command", command));
+            Assert.Equal(count.Messages, metrics.Sum(PeerMetrics.Messages, direction, Command(command)));
+            Assert.Equal(count.Bytes, metrics.Sum(PeerMetrics.Io, direction, Command(command)));
         }
     }
 
@@ -69,25 +78,25 @@ public class MetricsTests
         await using (var raw = await RawPeer.ConnectAsync(TestConfig.Create(), PeerDirection.Inbound))
         {
             await raw.HandshakeAsync();
-            Assert.Equal([1L], metrics.Longs("protogen.peer.connected", "direction", "inbound"));
+            Assert.Equal([1L], metrics.Longs(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "inbound")));
             await raw.SendRawAsync(Frame.ToArray(BitcoinNetwork.Mainnet.Magic, new PingMessage { Nonce = 1 }));
             await raw.Peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
         }
 
-        Assert.Equal([1L, -1L], metrics.Longs("protogen.peer.connected", "direction", "inbound"));
-        Assert.Equal(1, metrics.Sum("protogen.peer.disconnects", "reason", "ProtocolViolation"));
+        Assert.Equal([1L, -1L], metrics.Longs(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "inbound")));
+        Assert.Equal(1, metrics.Sum(PeerMetrics.Disconnects, new KeyValuePair<string, object?>(PeerMetrics.DisconnectReasonTag, "ProtocolViolation")));
 
         // An outbound peer that we end.
         await using (var raw = await RawPeer.ConnectAsync(TestConfig.Create(), PeerDirection.Outbound))
         {
-            Assert.Equal([1L], metrics.Longs("protogen.peer.connected", "direction", "outbound"));
+            Assert.Equal([1L], metrics.Longs(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "outbound")));
             raw.Peer.Disconnect();
             await raw.Peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
         }
 
-        Assert.Equal([1L, -1L], metrics.Longs("protogen.peer.connected", "direction", "outbound"));
-        Assert.Equal(1, metrics.Sum("protogen.peer.disconnects", "reason", "Requested"));
-        Assert.Equal(0, metrics.Sum("protogen.peer.connected", "direction", "inbound") + metrics.Sum("protogen.peer.connected", "direction", "outbound"));
+        Assert.Equal([1L, -1L], metrics.Longs(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "outbound")));
+        Assert.Equal(1, metrics.Sum(PeerMetrics.Disconnects, new KeyValuePair<string, object?>(PeerMetrics.DisconnectReasonTag, "Requested")));
+        Assert.Equal(0, metrics.Sum(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "inbound")) + metrics.Sum(PeerMetrics.Active, new KeyValuePair<string, object?>(PeerMetrics.PeerDirectionTag, "outbound")));
     }
 
     [Fact]
@@ -103,14 +112,14 @@ public class MetricsTests
         var (payload, _) = await raw.ReceiveUntilAsync("ping");
         time.Advance(TimeSpan.FromMilliseconds(25));
         await raw.SendAsync(new PongMessage { Nonce = RawPeer.Decode<PingMessage>(payload).Nonce });
-        await Poll.UntilAsync(() => metrics.Count("protogen.peer.ping.rtt") == 1, "a ping round trip recorded");
-        Assert.Equal([25.0], metrics.Values("protogen.peer.ping.rtt"));
+        await Poll.UntilAsync(() => metrics.Count(PeerMetrics.PingDuration) == 1, "a ping round trip recorded");
+        Assert.Equal([0.025], metrics.Values(PeerMetrics.PingDuration));
 
         var corrupt = Frame.ToArray(BitcoinNetwork.Regtest.Magic, new PingMessage { Nonce = 1 });
         corrupt[^1] ^= 0x01;
         await raw.SendRawAsync(corrupt);
         await FramingTests.PingBarrierAsync(raw, 2);
-        Assert.Equal(1, metrics.Sum("protogen.peer.frames.dropped", "reason", "checksum mismatch"));
+        Assert.Equal(1, metrics.Sum(PeerMetrics.FramesDropped, new KeyValuePair<string, object?>(PeerMetrics.DropReasonTag, "checksum mismatch")));
     }
 
     /// <summary>Records every measurement of the peer meter while it lives.</summary>
@@ -133,12 +142,12 @@ public class MetricsTests
             _listener.Start();
         }
 
-        public List<double> Values(string instrument, string? tag = null, string? value = null) =>
-            _measurements.Where(m => m.Instrument == instrument && (tag is null || m.Tags.Any(t => t.Key == tag && Equals(t.Value, value)))).Select(m => m.Value).ToList();
+        public List<double> Values(string instrument, params KeyValuePair<string, object?>[] tags) =>
+            _measurements.Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(mt => mt.Key == t.Key && Equals(mt.Value, t.Value)))).Select(m => m.Value).ToList();
 
-        public List<long> Longs(string instrument, string tag, string value) => Values(instrument, tag, value).Select(v => (long)v).ToList();
+        public List<long> Longs(string instrument, params KeyValuePair<string, object?>[] tags) => Values(instrument, tags).Select(v => (long)v).ToList();
 
-        public long Sum(string instrument, string tag, string value) => (long)Values(instrument, tag, value).Sum();
+        public long Sum(string instrument, params KeyValuePair<string, object?>[] tags) => (long)Values(instrument, tags).Sum();
 
         public int Count(string instrument) => Values(instrument).Count;
 

@@ -14,7 +14,9 @@ using ProtoGen.Cli.Networking;
 using ProtoGen.Node;
 using ProtoGen.Node.Admission;
 using ProtoGen.Node.Policy;
+using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers;
+using ProtoGen.Peers.Metrics;
 
 namespace ProtoGen.Cli.Commands;
 
@@ -34,6 +36,7 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("max-inbound", "N", "keep at most N inbound peers, evicting or refusing beyond (default 189, as Bitcoin Core)"),
         OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 4096)"),
         OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
+        OptionSpec.Value("metrics-port", "N", "serve the peer metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
     ];
 
     /// <inheritdoc/>
@@ -56,7 +59,9 @@ internal sealed class ListenCommand : Command
         "--limit-loopback), 20 handshakes/s overall; invalid proof of work, blocks and headers that do not\n" +
         "connect are disconnected (and discouraged, except local peers); addresses are rate-limited into a\n" +
         "small address book that answers an inbound peer's first getaddr. Refusals, evictions and accept\n" +
-        "errors are logged at --log-level warning and info; the counters are printed when it stops.";
+        "errors are logged at --log-level warning and info; the counters are printed when it stops.\n" +
+        "--metrics-port N serves the peer metrics (docs/observability.md) for Prometheus on\n" +
+        "http://127.0.0.1:N/metrics.";
 
     /// <inheritdoc/>
     public override IReadOnlyList<OptionSpec> Options => s_options;
@@ -78,14 +83,18 @@ internal sealed class ListenCommand : Command
             Discouraged = new DiscouragedAddresses(),
             Activity = new PeerActivity(),
         };
+        int? metricsPort = arguments.Value("metrics-port") is { } metricsText ? OptionValues.ParseInt(Name, "metrics-port", metricsText, 0, 65535) : null;
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
-        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, stop).GetAwaiter().GetResult();
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, metricsPort, stop).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, StopSignal stop)
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, int? metricsPort, StopSignal stop)
     {
+        // The collector counts from the first peer on; the endpoint answers scrapes until the node has stopped.
+        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName);
+        await using var endpoint = metricsPort is { } metricsPortValue ? new MetricsEndpoint(metrics!, new IPEndPoint(IPAddress.Loopback, metricsPortValue)) : null;
         var node = new ListenNode(store, admission);
         var config = new PeerConfig
         {
@@ -130,7 +139,24 @@ internal sealed class ListenCommand : Command
             throw NetworkFailures.Listen(Name, FormatEndPoint(bind), e);
         }
 
+        if (endpoint is not null)
+        {
+            try
+            {
+                endpoint.Start();
+            }
+            catch (SocketException e)
+            {
+                throw NetworkFailures.Listen(Name, PeerFormat.Invariant($"127.0.0.1:{metricsPort}"), e);
+            }
+        }
+
         Write(output, PeerFormat.Invariant($"listening on {FormatEndPoint(server.LocalEndPoint)} ({network.Name}, height {store.Height}, tip {store.TipHash}); Ctrl-C or SIGTERM stops"));
+        if (endpoint is not null)
+        {
+            Write(output, PeerFormat.Invariant($"metrics on http://{FormatEndPoint(endpoint.LocalEndPoint)}/metrics"));
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -147,7 +147,13 @@ internal sealed class FlowControl
                 return;
             }
 
-            await Task.WhenAny(own, _budget.WaitForSendRoomAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Over our own limit only our own bytes draining helps; under it, the shared budget falling back under its
+            // limit helps too (its task is already complete when it has room, so it is awaited only when it has none).
+            var room = Volatile.Read(ref _queued) < _maxSendBuffer && _budget.SendOverBudget
+                ? Task.WhenAny(own, _budget.WaitForSendRoomAsync())
+                : own;
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
