@@ -1,0 +1,510 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using static ProtoGen.Runtime.Tests.TestSupport;
+
+namespace ProtoGen.Runtime.Tests;
+
+/// <summary>The backends this machine can run, as theory data; every test below runs on each of them.</summary>
+internal static class Backends
+{
+    public static TheoryData<string> Single()
+    {
+        var data = new TheoryData<string>();
+        foreach (var backend in Enum.GetValues<Sha256Backend>())
+        {
+            if (Sha256Backends.IsSupported(backend))
+            {
+                data.Add(backend.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Every supported multi-buffer backend with every supported single-message backend (which finishes the tail).</summary>
+    public static TheoryData<string, string> Batch()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var lanes in Enum.GetValues<Sha256Lanes>())
+        {
+            foreach (var single in new[] { Sha256Backend.Portable, Sha256Backend.OpenSsl })
+            {
+                if (Sha256Backends.IsSupported(lanes) && Sha256Backends.IsSupported(single))
+                {
+                    data.Add(lanes.ToString(), single.ToString());
+                }
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>The multi-buffer kernels this machine can run.</summary>
+    public static TheoryData<string> Kernels()
+    {
+        var data = new TheoryData<string>();
+        foreach (var lanes in new[] { Sha256Lanes.Avx2x8, Sha256Lanes.Avx512x16 })
+        {
+            if (Sha256Backends.IsSupported(lanes))
+            {
+                data.Add(lanes.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>SHA-256 (once) of the concatenation with the given backend's block function, through the managed padding.</summary>
+    public static byte[] Sha256(Sha256Backend backend, params byte[][] parts)
+    {
+        var hasher = new Sha256Hasher(backend);
+        foreach (var part in parts)
+        {
+            hasher.Append(part);
+        }
+
+        var digest = new byte[32];
+        hasher.Finish(digest);
+        return digest;
+    }
+
+    /// <summary>Double SHA-256 with the given backend.</summary>
+    public static byte[] DoubleSha(Sha256Backend backend, byte[] data)
+    {
+        var digest = new byte[32];
+        DoubleSha256.HashConcat(backend, data, default, default, digest);
+        return digest;
+    }
+
+    /// <summary>The reference: System.Security.Cryptography, twice.</summary>
+    public static Hash256 Reference(ReadOnlySpan<byte> data) => new(SHA256.HashData(SHA256.HashData(data)));
+}
+
+public class Sha256BackendTests
+{
+    // FIPS 180-2 appendix B (and the empty message), single SHA-256.
+    [Theory]
+    [MemberData(nameof(Backends.Single), MemberType = typeof(Backends))]
+    public void FipsVectors(string backendName)
+    {
+        var backend = Enum.Parse<Sha256Backend>(backendName);
+        Assert.Equal(
+            Hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            Backends.Sha256(backend, []));
+        Assert.Equal(
+            Hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            Backends.Sha256(backend, Encoding.ASCII.GetBytes("abc")));
+        Assert.Equal(
+            Hex("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            Backends.Sha256(backend, Encoding.ASCII.GetBytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")));
+        Assert.Equal(
+            Hex("cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+            Backends.Sha256(backend, Encoding.ASCII.GetBytes("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu")));
+
+        // One million 'a', appended in uneven pieces.
+        var hasher = new Sha256Hasher(backend);
+        var chunk = Encoding.ASCII.GetBytes(new string('a', 1000));
+        int appended = 0;
+        for (int size = 1; appended < 1_000_000; size = (size * 7 % 997) + 1)
+        {
+            int take = Math.Min(size, 1_000_000 - appended);
+            hasher.Append(chunk.AsSpan(0, take));
+            appended += take;
+        }
+
+        var digest = new byte[32];
+        hasher.Finish(digest);
+        Assert.Equal(Hex("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), digest);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.Single), MemberType = typeof(Backends))]
+    public void EveryLengthAroundTheBlockBoundariesMatchesSystemCryptography(string backendName)
+    {
+        var backend = Enum.Parse<Sha256Backend>(backendName);
+        var data = new byte[300];
+        new Random(5).NextBytes(data);
+        for (int length = 0; length <= data.Length; length++)
+        {
+            var message = data.AsSpan(0, length).ToArray();
+            Assert.Equal(SHA256.HashData(message), Backends.Sha256(backend, message));
+            Assert.Equal(Backends.Reference(message).ToArray(), Backends.DoubleSha(backend, message));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.Single), MemberType = typeof(Backends))]
+    public void RandomLengthsAndSplitsMatchSystemCryptography(string backendName)
+    {
+        var backend = Enum.Parse<Sha256Backend>(backendName);
+        var random = new Random(7 + (int)backend);
+        for (int i = 0; i < 300; i++)
+        {
+            var data = new byte[random.Next(0, 3001)];
+            random.NextBytes(data);
+            int a = random.Next(0, data.Length + 1);
+            int b = random.Next(a, data.Length + 1);
+            Assert.Equal(SHA256.HashData(data), Backends.Sha256(backend, data[..a], data[a..b], data[b..]));
+
+            var expected = Backends.Reference(data).ToArray();
+            var digest = new byte[32];
+            DoubleSha256.HashConcat(backend, data.AsSpan(0, a), data.AsSpan(a, b - a), data.AsSpan(b), digest);
+            Assert.Equal(expected, digest);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.Single), MemberType = typeof(Backends))]
+    public void DestinationMayBeTheInput(string backendName)
+    {
+        var backend = Enum.Parse<Sha256Backend>(backendName);
+        var data = new byte[64];
+        new Random(3).NextBytes(data);
+        var expected = Backends.Reference(data).ToArray();
+        DoubleSha256.HashConcat(backend, data, default, default, data);
+        Assert.Equal(expected, data.AsSpan(0, 32).ToArray());
+    }
+
+    [Fact]
+    public void ResumingFromAChainingValueContinuesTheMessage()
+    {
+        var data = new byte[1000];
+        new Random(9).NextBytes(data);
+        var first = default(Sha256State);
+        first.Reset();
+        Sha256Portable.Compress(first.Words, data.AsSpan(0, 640));
+        var hasher = Sha256Hasher.Resume(Sha256Backend.Portable, first.Words, 640);
+        hasher.Append(data.AsSpan(640));
+        var digest = new byte[32];
+        hasher.Finish(digest);
+        Assert.Equal(SHA256.HashData(data), digest);
+    }
+
+    [Fact]
+    public void TheChoiceFollowsWhatThePlatformOffers()
+    {
+        Assert.Equal(Sha256OpenSsl.IsAvailable ? Sha256Backend.OpenSsl : Sha256Backend.Portable, Sha256Backends.Single);
+        Assert.Equal(Sha256OpenSsl.IsAvailable, Sha256OpenSsl.LibraryName is not null);
+        Assert.True(Sha256Backends.IsSupported(Sha256Backends.Batch));
+        if (Sha256Backends.Single == Sha256Backend.Portable)
+        {
+            Assert.Equal(Sha256Backend.Portable, Sha256Backends.ForMessage(Sha256Backends.SystemCryptoThreshold - 1));
+            Assert.Equal(Sha256Backend.SystemCrypto, Sha256Backends.ForMessage(Sha256Backends.SystemCryptoThreshold));
+        }
+        else
+        {
+            Assert.Equal(Sha256Backend.OpenSsl, Sha256Backends.ForMessage(1 << 20));
+        }
+
+        // On Linux x64 with OpenSSL 3 (every machine this project is built and measured on) the native path is found.
+        if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && NativeLibrary.TryLoad("libcrypto.so.3", out var library))
+        {
+            NativeLibrary.Free(library);
+            Assert.True(Sha256OpenSsl.IsAvailable);
+        }
+    }
+}
+
+public class Sha256KernelTests
+{
+    [Theory]
+    [MemberData(nameof(Backends.Kernels), MemberType = typeof(Backends))]
+    public void EveryLaneComputesThePortableBlockFunction(string lanesName)
+    {
+        var lanes = Enum.Parse<Sha256Lanes>(lanesName);
+        int count = lanes == Sha256Lanes.Avx512x16 ? 16 : 8;
+        var random = new Random(11);
+        var state = new uint[8 * count];
+        var rows = new byte[64 * count];
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i] = (uint)random.NextInt64();
+            }
+
+            random.NextBytes(rows);
+            var expected = new uint[state.Length];
+            for (int lane = 0; lane < count; lane++)
+            {
+                var words = new uint[8];
+                for (int w = 0; w < 8; w++)
+                {
+                    words[w] = state[(w * count) + lane];
+                }
+
+                Sha256Portable.Compress(words, rows.AsSpan(lane * 64, 64));
+                for (int w = 0; w < 8; w++)
+                {
+                    expected[(w * count) + lane] = words[w];
+                }
+            }
+
+            if (lanes == Sha256Lanes.Avx512x16)
+            {
+                Sha256x16.Compress(state, rows);
+            }
+            else
+            {
+                Sha256x8.Compress(state, rows);
+            }
+
+            Assert.Equal(expected, state);
+        }
+    }
+}
+
+public class HashManyTests
+{
+    [Theory]
+    [MemberData(nameof(Backends.Batch), MemberType = typeof(Backends))]
+    public void RandomMessagesInUpToThreeRunsMatchTheReference(string lanesName, string singleName)
+    {
+        var lanes = Enum.Parse<Sha256Lanes>(lanesName);
+        var single = Enum.Parse<Sha256Backend>(singleName);
+        var random = new Random(13);
+        var pool = new byte[20_000];
+        random.NextBytes(pool);
+        foreach (int count in new[] { 0, 1, 7, 8, 9, 16, 17, 100, 333 })
+        {
+            var inputs = new HashInput[count];
+            var expected = new Hash256[count];
+            for (int i = 0; i < count; i++)
+            {
+                int length = random.Next(4) switch
+                {
+                    0 => random.Next(0, 130),
+                    1 => 64 * random.Next(0, 5),
+                    2 => (64 * random.Next(1, 5)) - 9 + random.Next(0, 3),
+                    _ => random.Next(0, 3001),
+                };
+                int start = random.Next(0, pool.Length - length);
+                var message = pool.AsMemory(start, length);
+                int a = random.Next(0, length + 1);
+                int b = random.Next(a, length + 1);
+                inputs[i] = random.Next(3) switch
+                {
+                    0 => new HashInput(message),
+                    1 => new HashInput(message[..a], message[a..]),
+                    _ => new HashInput(message[..a], message[a..b], message[b..]),
+                };
+                expected[i] = Backends.Reference(message.Span);
+            }
+
+            var actual = new Hash256[count + 1];
+            DoubleSha256.HashMany(lanes, single, inputs, actual);
+            Assert.Equal(expected, actual[..count]);
+            Assert.Equal(default, actual[count]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.Batch), MemberType = typeof(Backends))]
+    public void LongMessagesAmongShortOnesAreFinishedCorrectly(string lanesName, string singleName)
+    {
+        var lanes = Enum.Parse<Sha256Lanes>(lanesName);
+        var single = Enum.Parse<Sha256Backend>(singleName);
+        // Long messages at the start, the middle and the end: the lanes run out of short ones while the long ones
+        // still have hundreds of blocks to go, so they are handed over to the single-message backend mid-message.
+        var random = new Random(17);
+        var lengths = new List<int>();
+        for (int i = 0; i < 60; i++)
+        {
+            lengths.Add(i is 0 or 30 or 58 ? 100_000 + random.Next(0, 64) : random.Next(6, 400));
+        }
+
+        var messages = lengths.Select(length =>
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            return bytes;
+        }).ToArray();
+        var inputs = messages.Select(m => new HashInput(m.AsMemory(0, 3), m.AsMemory(3, m.Length / 2 - 3), m.AsMemory(m.Length / 2))).ToArray();
+        var actual = new Hash256[inputs.Length];
+        DoubleSha256.HashMany(lanes, single, inputs, actual);
+        Assert.Equal(messages.Select(m => Backends.Reference(m)).ToArray(), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends.Batch), MemberType = typeof(Backends))]
+    public void MessagesNotBackedByArraysAreHashedToo(string lanesName, string singleName)
+    {
+        var lanes = Enum.Parse<Sha256Lanes>(lanesName);
+        var single = Enum.Parse<Sha256Backend>(singleName);
+        var random = new Random(19);
+        var bytes = new byte[500];
+        random.NextBytes(bytes);
+        using var native = new NativeMemory(bytes);
+        var inputs = new HashInput[]
+        {
+            new(bytes.AsMemory(0, 100)),
+            new(native.Memory[..50], bytes.AsMemory(50, 50)),
+            new(native.Memory),
+            ReadOnlyMemory<byte>.Empty,
+            new(bytes),
+        };
+        var actual = new Hash256[inputs.Length];
+        DoubleSha256.HashMany(lanes, single, inputs, actual);
+        Assert.Equal(
+            new[] { Backends.Reference(bytes.AsSpan(0, 100)), Backends.Reference(bytes.AsSpan(0, 100)), Backends.Reference(bytes), Backends.Reference([]), Backends.Reference(bytes) },
+            actual);
+    }
+
+    [Fact]
+    public void PublicEntryPointChecksTheDestination()
+    {
+        var inputs = new HashInput[] { new(new byte[3]) };
+        Assert.Throws<ArgumentException>(() => DoubleSha256.HashMany(inputs, Span<Hash256>.Empty));
+        var one = new Hash256[1];
+        DoubleSha256.HashMany(inputs, one);
+        Assert.Equal(DoubleSha256.Hash(new byte[3]), one[0]);
+    }
+
+    /// <summary>Memory that does not say it is an array (as a pipe or a memory-mapped file can give).</summary>
+    private sealed class NativeMemory(byte[] contents) : MemoryManager<byte>
+    {
+        private readonly byte[] _bytes = (byte[])contents.Clone();
+
+        public override Span<byte> GetSpan() => _bytes;
+
+        public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}
+
+public class HashPairsTests
+{
+    [Theory]
+    [MemberData(nameof(Backends.Batch), MemberType = typeof(Backends))]
+    public void EveryCountMatchesHashingEachPair(string lanesName, string singleName)
+    {
+        var lanes = Enum.Parse<Sha256Lanes>(lanesName);
+        var single = Enum.Parse<Sha256Backend>(singleName);
+        var random = new Random(23);
+        for (int pairs = 0; pairs <= 70; pairs++)
+        {
+            var nodes = new Hash256[pairs * 2];
+            var bytes = new byte[32];
+            for (int i = 0; i < nodes.Length; i++)
+            {
+                random.NextBytes(bytes);
+                nodes[i] = new Hash256(bytes);
+            }
+
+            var expected = new Hash256[pairs];
+            for (int i = 0; i < pairs; i++)
+            {
+                var pair = new byte[64];
+                nodes[2 * i].WriteTo(pair);
+                nodes[(2 * i) + 1].WriteTo(pair.AsSpan(32));
+                expected[i] = Backends.Reference(pair);
+                Assert.Equal(expected[i], DoubleSha256.HashPair(nodes[2 * i], nodes[(2 * i) + 1]));
+            }
+
+            var separate = new Hash256[pairs];
+            DoubleSha256.HashPairs(lanes, single, nodes, separate);
+            Assert.Equal(expected, separate);
+
+            // In place, as a merkle tree computes a level.
+            DoubleSha256.HashPairs(lanes, single, nodes, nodes);
+            Assert.Equal(expected, nodes[..pairs]);
+        }
+    }
+
+    [Fact]
+    public void OddCountsShortDestinationsAndShiftedOverlapsAreRejected()
+    {
+        var nodes = new Hash256[8];
+        Assert.Throws<ArgumentException>(() => DoubleSha256.HashPairs(nodes.AsSpan(0, 7), nodes.AsSpan(0, 4)));
+        Assert.Throws<ArgumentException>(() => DoubleSha256.HashPairs(nodes, new Hash256[3]));
+        Assert.Throws<ArgumentException>(() => DoubleSha256.HashPairs(nodes, nodes.AsSpan(1)));
+        DoubleSha256.HashPairs(nodes.AsSpan(0, 4), nodes.AsSpan(4));
+    }
+}
+
+public class IncrementalDoubleSha256Tests
+{
+    [Theory]
+    [MemberData(nameof(Backends.Single), MemberType = typeof(Backends))]
+    public void PiecesGiveTheHashOfTheWhole(string backendName)
+    {
+        var backend = Enum.Parse<Sha256Backend>(backendName);
+        var random = new Random(29);
+        var hasher = new IncrementalDoubleSha256(backend);
+        for (int i = 0; i < 100; i++)
+        {
+            var data = new byte[random.Next(0, 2000)];
+            random.NextBytes(data);
+            int offset = 0;
+            while (offset < data.Length)
+            {
+                int take = Math.Min(random.Next(0, 150), data.Length - offset);
+                hasher.Append(data.AsSpan(offset, take));
+                offset += take;
+            }
+
+            Assert.Equal(data.Length, hasher.Length);
+            Assert.Equal(Backends.Reference(data), hasher.GetHashAndReset());
+            Assert.Equal(0, hasher.Length);
+        }
+    }
+
+    [Fact]
+    public void DefaultInstanceWorksAndSequencesAreAppendedSegmentBySegment()
+    {
+        var data = Encoding.ASCII.GetBytes("the quick brown fox jumps over the lazy dog, again and again and again");
+        var hasher = default(IncrementalDoubleSha256);
+        Assert.Equal(Backends.Reference([]), hasher.GetHashAndReset());
+        hasher.Append(Segmented(data, 1, 0, 7, 64));
+        var destination = new byte[40];
+        hasher.GetHashAndReset(destination);
+        Assert.Equal(Backends.Reference(data).ToArray(), destination[..32]);
+        Assert.Throws<ArgumentException>(() => new IncrementalDoubleSha256().GetHashAndReset(new byte[31]));
+    }
+
+    [Fact]
+    public void SequenceHashAndChecksumMatchTheSpanVersions()
+    {
+        var random = new Random(31);
+        foreach (int length in new[] { 0, 1, 63, 64, 65, 1000, 1023, 1024, 5000, 70_000 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var whole = new ReadOnlySequence<byte>(data);
+            var split = Segmented(data, random.Next(0, length + 1), random.Next(0, 100), 3);
+            Assert.Equal(DoubleSha256.Hash(data), DoubleSha256.Hash(whole));
+            Assert.Equal(DoubleSha256.Hash(data), DoubleSha256.Hash(split));
+            Assert.Equal(DoubleSha256.Checksum(data), DoubleSha256.Checksum(split));
+            Assert.Equal(Backends.Reference(data), DoubleSha256.Hash(split));
+        }
+    }
+
+    [Fact]
+    public void ChecksumOfAMultiSegmentSequenceAllocatesNothing()
+    {
+        var data = new byte[4000];
+        new Random(37).NextBytes(data);
+        var split = Segmented(data, 100, 1000, 7, 1500);
+        uint expected = DoubleSha256.Checksum(data);
+        Assert.Equal(expected, DoubleSha256.Checksum(split));
+        uint mismatches = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            mismatches += DoubleSha256.Checksum(split) ^ expected;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0u, mismatches);
+        Assert.Equal(0, allocated);
+    }
+}
