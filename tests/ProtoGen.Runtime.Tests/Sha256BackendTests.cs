@@ -218,7 +218,8 @@ public class Sha256KernelTests
         var random = new Random(11);
         var state = new uint[8 * count];
         var rows = new byte[64 * count];
-        for (int round = 0; round < 20; round++)
+        var digests = new byte[32 * count];
+        for (int round = 0; round < 40; round++)
         {
             for (int i = 0; i < state.Length; i++)
             {
@@ -226,13 +227,20 @@ public class Sha256KernelTests
             }
 
             random.NextBytes(rows);
+            uint restart = round switch
+            {
+                0 => 0,
+                1 => (1u << count) - 1,
+                _ => (uint)random.Next(0, 1 << count),
+            };
             var expected = new uint[state.Length];
+            var expectedDigests = new byte[digests.Length];
             for (int lane = 0; lane < count; lane++)
             {
                 var words = new uint[8];
                 for (int w = 0; w < 8; w++)
                 {
-                    words[w] = state[(w * count) + lane];
+                    words[w] = (restart & (1u << lane)) != 0 ? Sha256Constants.InitialState[w] : state[(w * count) + lane];
                 }
 
                 Sha256Portable.Compress(words, rows.AsSpan(lane * 64, 64));
@@ -240,18 +248,21 @@ public class Sha256KernelTests
                 {
                     expected[(w * count) + lane] = words[w];
                 }
+
+                Sha256State.WriteDigest(words, expectedDigests.AsSpan(lane * 32));
             }
 
             if (lanes == Sha256Lanes.Avx512x16)
             {
-                Sha256x16.Compress(state, rows);
+                Sha256x16.Compress(state, rows, restart, digests);
             }
             else
             {
-                Sha256x8.Compress(state, rows);
+                Sha256x8.Compress(state, rows, restart, digests);
             }
 
             Assert.Equal(expected, state);
+            Assert.Equal(expectedDigests, digests);
         }
     }
 }

@@ -45,17 +45,21 @@ internal static class Sha256MultiBuffer
         int laneCount = TKernel.Lanes;
         Span<uint> state = stackalloc uint[Sha256Constants.StateWords * MaxLanes];
         Span<byte> rows = stackalloc byte[Sha256Constants.BlockSize * MaxLanes];
+        Span<byte> digests = stackalloc byte[Hash256.Size * MaxLanes];
         state = state.Slice(0, Sha256Constants.StateWords * laneCount);
         rows = rows.Slice(0, Sha256Constants.BlockSize * laneCount);
+        digests = digests.Slice(0, Hash256.Size * laneCount);
         rows.Clear();
 
         var lanes = default(LaneArray);
-        var work = new Work(inputs, destination, single, laneCount);
+        var work = new Work(inputs, destination, single);
+        uint restart = 0;
         int busy = 0;
         for (int i = 0; i < laneCount; i++)
         {
-            if (work.Start(ref lanes[i], i, state))
+            if (work.Start(ref lanes[i]))
             {
+                restart |= 1u << i;
                 busy++;
             }
         }
@@ -66,20 +70,51 @@ internal static class Sha256MultiBuffer
             for (int i = 0; i < laneCount; i++)
             {
                 ref var lane = ref lanes[i];
-                if (lane.Phase is Phase.Data or Phase.LengthBlock)
+                if (lane.Phase == Phase.Data && lane.End - lane.Position >= Sha256Constants.BlockSize)
                 {
-                    FillRow(ref lane, work.Inputs, rows.Slice(i * Sha256Constants.BlockSize, Sha256Constants.BlockSize));
+                    // A whole block inside the current run, the common case. Position and End came from an
+                    // ArraySegment, so the 64 bytes are inside the array.
+                    Unsafe.CopyBlockUnaligned(
+                        ref rows[i * Sha256Constants.BlockSize],
+                        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lane.Array!), lane.Position),
+                        Sha256Constants.BlockSize);
+                    lane.Position += Sha256Constants.BlockSize;
+                    lane.Hashed += Sha256Constants.BlockSize;
+                }
+                else if (lane.Phase is Phase.Data or Phase.LengthBlock)
+                {
+                    FillLastRows(ref lane, rows.Slice(i * Sha256Constants.BlockSize, Sha256Constants.BlockSize));
                 }
             }
 
-            TKernel.Compress(state, rows);
-
+            TKernel.Compress(state, rows, restart, digests);
+            restart = 0;
             for (int i = 0; i < laneCount; i++)
             {
                 ref var lane = ref lanes[i];
-                if (lane.EndsHash && !work.Advance(ref lane, i, state, rows))
+                if (!lane.EndsHash)
                 {
-                    busy--;
+                    continue;
+                }
+
+                if (lane.Phase != Phase.Second)
+                {
+                    // The first SHA-256 ended: its digest, padded, is the lane's next block, from the initial value.
+                    StageSecondBlock(digests.Slice(i * Hash256.Size, Hash256.Size), rows.Slice(i * Sha256Constants.BlockSize, Sha256Constants.BlockSize));
+                    lane.Phase = Phase.Second;
+                    restart |= 1u << i;
+                }
+                else
+                {
+                    work.Finish(lane.Message, digests.Slice(i * Hash256.Size, Hash256.Size));
+                    if (work.Start(ref lane))
+                    {
+                        restart |= 1u << i;
+                    }
+                    else
+                    {
+                        busy--;
+                    }
                 }
             }
 
@@ -89,7 +124,8 @@ internal static class Sha256MultiBuffer
                 {
                     if (lanes[i].Phase == Phase.Data)
                     {
-                        work.HandOff(ref lanes[i], i, state);
+                        bool restarting = (restart & (1u << i)) != 0;
+                        work.HandOff(ref lanes[i], restarting ? default : digests.Slice(i * Hash256.Size, Hash256.Size));
                         busy--;
                     }
                 }
@@ -104,8 +140,21 @@ internal static class Sha256MultiBuffer
     /// </summary>
     internal static int HandOffLanes(int laneCount, Sha256Backend single) => single == Sha256Backend.OpenSsl ? laneCount / 2 : 1;
 
-    /// <summary>Writes the lane's next block of its first SHA-256 into <paramref name="row"/>.</summary>
-    private static void FillRow(ref Lane lane, ReadOnlySpan<HashInput> inputs, Span<byte> row)
+    /// <summary>The padding of a 32-byte message (the second SHA-256): 0x80, zeros, and the length 256 bits.</summary>
+    private static ReadOnlySpan<byte> DigestPadding =>
+    [
+        0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,
+    ];
+
+    /// <summary>Writes the block of the second SHA-256: the first digest, then its padding.</summary>
+    private static void StageSecondBlock(ReadOnlySpan<byte> digest, Span<byte> row)
+    {
+        digest.CopyTo(row);
+        DigestPadding.CopyTo(row.Slice(Hash256.Size));
+    }
+
+    /// <summary>Writes a block of the lane's first SHA-256 that is not a whole block of one run: across runs, or the last one or two with the padding.</summary>
+    private static void FillLastRows(ref Lane lane, Span<byte> row)
     {
         if (lane.Phase == Phase.LengthBlock)
         {
@@ -115,21 +164,7 @@ internal static class Sha256MultiBuffer
             return;
         }
 
-        if (lane.End - lane.Position >= Sha256Constants.BlockSize)
-        {
-            // A whole block inside the current run (the common case). Position and End were taken from an
-            // ArraySegment, so the 64 bytes are inside the array.
-            Unsafe.CopyBlockUnaligned(
-                ref MemoryMarshal.GetReference(row),
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lane.Array!), lane.Position),
-                Sha256Constants.BlockSize);
-            lane.Position += Sha256Constants.BlockSize;
-            lane.Hashed += Sha256Constants.BlockSize;
-            return;
-        }
-
         int filled = 0;
-        ref readonly var input = ref inputs[lane.Message];
         while (true)
         {
             int take = Math.Min(lane.End - lane.Position, Sha256Constants.BlockSize - filled);
@@ -146,7 +181,7 @@ internal static class Sha256MultiBuffer
                 return;
             }
 
-            if (!lane.NextRun(input))
+            if (!lane.NextRun())
             {
                 break;
             }
@@ -182,57 +217,45 @@ internal static class Sha256MultiBuffer
         Second,
     }
 
-    /// <summary>What one lane is doing.</summary>
+    /// <summary>What one lane is doing: its message, phase, and the runs of bytes left (each found once, as array, start and end).</summary>
     private struct Lane
     {
-        /// <summary>The index of the message.</summary>
         public int Message;
-
-        /// <summary>The phase.</summary>
         public Phase Phase;
 
         /// <summary>Whether the block in this round ends a SHA-256 (the first or the second).</summary>
         public bool EndsHash;
 
-        /// <summary>The run being read (0 to 2).</summary>
-        public int Run;
-
-        /// <summary>The array behind that run.</summary>
+        /// <summary>The run being read: <see cref="Array"/> from <see cref="Position"/> to <see cref="End"/>.</summary>
         public byte[]? Array;
-
-        /// <summary>The next byte of the run in <see cref="Array"/>.</summary>
         public int Position;
-
-        /// <summary>The end of the run in <see cref="Array"/>.</summary>
         public int End;
 
-        /// <summary>The message length.</summary>
-        public long Length;
+        /// <summary>The runs after it (null when there are none).</summary>
+        public byte[]? NextArray;
+        public int NextStart;
+        public int NextEnd;
+        public byte[]? LastArray;
+        public int LastStart;
+        public int LastEnd;
 
-        /// <summary>Message bytes compressed so far (whole blocks).</summary>
+        /// <summary>The message length, and the bytes of it compressed so far (whole blocks).</summary>
+        public long Length;
         public long Hashed;
 
-        /// <summary>Moves to the next non-empty run; false when there is none.</summary>
-        public bool NextRun(in HashInput input)
+        /// <summary>Moves to the next run; false when there is none.</summary>
+        public bool NextRun()
         {
-            while (++Run < 3)
-            {
-                var run = input.Run(Run);
-                if (!run.IsEmpty)
-                {
-                    bool isArray = MemoryMarshal.TryGetArray(run, out var segment);
-                    Debug.Assert(isArray, "only messages backed by arrays enter the lanes");
-                    Array = segment.Array;
-                    Position = segment.Offset;
-                    End = segment.Offset + segment.Count;
-                    return true;
-                }
-            }
-
-            Array = null;
-            Position = 0;
-            End = 0;
-            return false;
+            Array = NextArray;
+            Position = NextStart;
+            End = NextEnd;
+            NextArray = LastArray;
+            NextStart = LastStart;
+            NextEnd = LastEnd;
+            LastArray = null;
+            LastStart = 0;
+            LastEnd = 0;
+            return Array is not null;
         }
     }
 
@@ -245,31 +268,30 @@ internal static class Sha256MultiBuffer
     /// <summary>The inputs, the destination and the queue of messages not yet started.</summary>
     private ref struct Work
     {
+        private readonly ReadOnlySpan<HashInput> _inputs;
         private readonly Span<Hash256> _destination;
         private readonly Sha256Backend _single;
-        private readonly int _laneCount;
         private int _next;
 
-        public Work(ReadOnlySpan<HashInput> inputs, Span<Hash256> destination, Sha256Backend single, int laneCount)
+        public Work(ReadOnlySpan<HashInput> inputs, Span<Hash256> destination, Sha256Backend single)
         {
-            Inputs = inputs;
+            _inputs = inputs;
             _destination = destination;
             _single = single;
-            _laneCount = laneCount;
         }
 
-        public ReadOnlySpan<HashInput> Inputs { get; }
-
-        public readonly bool NoneWaiting => _next == Inputs.Length;
+        public readonly bool NoneWaiting => _next == _inputs.Length;
 
         /// <summary>Gives the lane the next message that can enter the lanes; false (lane idle) when none is left.</summary>
-        public bool Start(ref Lane lane, int index, scoped Span<uint> state)
+        public bool Start(ref Lane lane)
         {
-            while (_next < Inputs.Length)
+            while (_next < _inputs.Length)
             {
                 int message = _next++;
-                ref readonly var input = ref Inputs[message];
-                if (!IsBackedByArrays(input))
+                ref readonly var input = ref _inputs[message];
+                lane.Array = lane.NextArray = lane.LastArray = null;
+                lane.Position = lane.End = lane.NextStart = lane.NextEnd = lane.LastStart = lane.LastEnd = 0;
+                if (!Append(ref lane, input.First) || !Append(ref lane, input.Second) || !Append(ref lane, input.Third))
                 {
                     HashAlone(input, message);
                     continue;
@@ -280,53 +302,43 @@ internal static class Sha256MultiBuffer
                 lane.EndsHash = false;
                 lane.Length = input.Length;
                 lane.Hashed = 0;
-                lane.Run = -1;
-                lane.NextRun(input);
-                SetInitialState(state, index);
                 return true;
             }
 
             lane.Phase = Phase.Idle;
             lane.EndsHash = false;
-            lane.Array = null;
+            lane.Array = lane.NextArray = lane.LastArray = null;
             return false;
         }
 
-        /// <summary>After a round in which the lane's block ended a SHA-256: stage the second, or write the hash and start the next message. False when the lane is now idle.</summary>
-        public bool Advance(ref Lane lane, int index, scoped Span<uint> state, scoped Span<byte> rows)
-        {
-            if (lane.Phase == Phase.Second)
-            {
-                Span<byte> digest = stackalloc byte[Hash256.Size];
-                WriteLaneDigest(state, index, digest);
-                _destination[lane.Message] = new Hash256(digest);
-                return Start(ref lane, index, state);
-            }
+        /// <summary>Writes a message's hash.</summary>
+        public readonly void Finish(int message, ReadOnlySpan<byte> digest) => _destination[message] = new Hash256(digest);
 
-            var row = rows.Slice(index * Sha256Constants.BlockSize, Sha256Constants.BlockSize);
-            WriteLaneDigest(state, index, row);
-            Sha256Hasher.Pad(row, Hash256.Size, Hash256.Size);
-            SetInitialState(state, index);
-            lane.Phase = Phase.Second;
-            return true;
-        }
-
-        /// <summary>Finishes the lane's message on the single-message backend, from where the lane got to; the lane is then idle.</summary>
-        public void HandOff(ref Lane lane, int index, scoped Span<uint> state)
+        /// <summary>
+        /// Finishes the lane's message on the single-message backend, from the chaining value the lane reached
+        /// (<paramref name="chainingValue"/> as a digest, or empty for the initial value); the lane is then idle.
+        /// </summary>
+        public readonly void HandOff(ref Lane lane, ReadOnlySpan<byte> chainingValue)
         {
             Span<uint> words = stackalloc uint[Sha256Constants.StateWords];
-            for (int w = 0; w < words.Length; w++)
+            if (chainingValue.IsEmpty)
             {
-                words[w] = state[(w * _laneCount) + index];
+                Sha256Constants.InitialState.CopyTo(words);
+            }
+            else
+            {
+                for (int w = 0; w < words.Length; w++)
+                {
+                    words[w] = BinaryPrimitives.ReadUInt32BigEndian(chainingValue.Slice(w * 4));
+                }
             }
 
-            ref readonly var input = ref Inputs[lane.Message];
             var hasher = Sha256Hasher.Resume(_single, words, lane.Hashed);
             do
             {
                 hasher.Append(lane.Array.AsSpan(lane.Position, lane.End - lane.Position));
             }
-            while (lane.NextRun(input));
+            while (lane.NextRun());
 
             Span<byte> digest = stackalloc byte[Hash256.Size];
             hasher.Finish(digest);
@@ -335,33 +347,47 @@ internal static class Sha256MultiBuffer
             lane.Phase = Phase.Idle;
         }
 
+        /// <summary>Adds a run to the lane's list, in order (empty runs are skipped); false when it is not backed by an array.</summary>
+        private static bool Append(ref Lane lane, ReadOnlyMemory<byte> run)
+        {
+            if (run.IsEmpty)
+            {
+                return true;
+            }
+
+            if (!MemoryMarshal.TryGetArray(run, out var segment))
+            {
+                return false;
+            }
+
+            int end = segment.Offset + segment.Count;
+            if (lane.Array is null)
+            {
+                lane.Array = segment.Array;
+                lane.Position = segment.Offset;
+                lane.End = end;
+            }
+            else if (lane.NextArray is null)
+            {
+                lane.NextArray = segment.Array;
+                lane.NextStart = segment.Offset;
+                lane.NextEnd = end;
+            }
+            else
+            {
+                lane.LastArray = segment.Array;
+                lane.LastStart = segment.Offset;
+                lane.LastEnd = end;
+            }
+
+            return true;
+        }
+
         private readonly void HashAlone(in HashInput input, int message)
         {
             Span<byte> digest = stackalloc byte[Hash256.Size];
             DoubleSha256.HashConcat(Sha256Backends.ForMessage(input.Length), input.First.Span, input.Second.Span, input.Third.Span, digest);
             _destination[message] = new Hash256(digest);
         }
-
-        private readonly void SetInitialState(scoped Span<uint> state, int index)
-        {
-            var initial = Sha256Constants.InitialState;
-            for (int w = 0; w < initial.Length; w++)
-            {
-                state[(w * _laneCount) + index] = initial[w];
-            }
-        }
-
-        private readonly void WriteLaneDigest(scoped Span<uint> state, int index, scoped Span<byte> digest)
-        {
-            for (int w = 0; w < Sha256Constants.StateWords; w++)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(digest.Slice(w * 4), state[(w * _laneCount) + index]);
-            }
-        }
-
-        private static bool IsBackedByArrays(in HashInput input) =>
-            IsArray(input.First) && IsArray(input.Second) && IsArray(input.Third);
-
-        private static bool IsArray(ReadOnlyMemory<byte> run) => run.IsEmpty || MemoryMarshal.TryGetArray(run, out _);
     }
 }

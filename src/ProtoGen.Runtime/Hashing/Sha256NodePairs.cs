@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,11 +32,13 @@ internal static class Sha256NodePairs
         int lanes = TKernel.Lanes;
         int rowsSize = lanes * Sha256Constants.BlockSize;
         Span<uint> state = stackalloc uint[Sha256Constants.StateWords * MaxLanes];
+        Span<byte> digests = stackalloc byte[Hash256.Size * MaxLanes];
         Span<byte> padding = stackalloc byte[Sha256Constants.BlockSize * MaxLanes];
         Span<byte> second = stackalloc byte[Sha256Constants.BlockSize * MaxLanes];
         Span<byte> tail = stackalloc byte[Sha256Constants.BlockSize * MaxLanes];
-        Span<byte> digest = stackalloc byte[Hash256.Size];
         state = state.Slice(0, Sha256Constants.StateWords * lanes);
+        digests = digests.Slice(0, Hash256.Size * lanes);
+        uint allLanes = (1u << lanes) - 1;
         padding = padding.Slice(0, rowsSize);
         second = second.Slice(0, rowsSize);
         for (int lane = 0; lane < lanes; lane++)
@@ -69,20 +70,17 @@ internal static class Sha256NodePairs
                 rows = tail.Slice(0, rowsSize);
             }
 
-            SetInitialState(state, lanes);
-            TKernel.Compress(state, rows);
-            TKernel.Compress(state, padding);
+            TKernel.Compress(state, rows, allLanes, digests);
+            TKernel.Compress(state, padding, 0, digests);
             for (int lane = 0; lane < lanes; lane++)
             {
-                WriteLaneDigest(state, lanes, lane, second.Slice(lane * Sha256Constants.BlockSize, Hash256.Size));
+                digests.Slice(lane * Hash256.Size, Hash256.Size).CopyTo(second.Slice(lane * Sha256Constants.BlockSize));
             }
 
-            SetInitialState(state, lanes);
-            TKernel.Compress(state, second);
+            TKernel.Compress(state, second, allLanes, digests);
             for (int lane = 0; lane < count; lane++)
             {
-                WriteLaneDigest(state, lanes, lane, digest);
-                destination[done + lane] = new Hash256(digest);
+                destination[done + lane] = new Hash256(digests.Slice(lane * Hash256.Size, Hash256.Size));
             }
 
             done += count;
@@ -94,22 +92,5 @@ internal static class Sha256NodePairs
         Span<byte> digest = stackalloc byte[Hash256.Size];
         DoubleSha256.HashConcat(single, pair, default, default, digest);
         return new Hash256(digest);
-    }
-
-    private static void SetInitialState(Span<uint> state, int lanes)
-    {
-        var initial = Sha256Constants.InitialState;
-        for (int w = 0; w < initial.Length; w++)
-        {
-            state.Slice(w * lanes, lanes).Fill(initial[w]);
-        }
-    }
-
-    private static void WriteLaneDigest(Span<uint> state, int lanes, int lane, Span<byte> digest)
-    {
-        for (int w = 0; w < Sha256Constants.StateWords; w++)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(digest.Slice(w * 4), state[(w * lanes) + lane]);
-        }
     }
 }

@@ -27,12 +27,15 @@ internal readonly struct Sha256x16 : ISha256LaneKernel
     /// <summary>Runs the block function once in every lane.</summary>
     /// <param name="state">8 × 16 words, word-major: word i of lane j at [16 i + j].</param>
     /// <param name="rows">16 × 64 bytes: lane j's block at [64 j].</param>
+    /// <param name="restart">Lanes (bit j) set to the initial value first.</param>
+    /// <param name="digests">16 × 32 bytes: lane j's chaining value afterwards, big-endian, at [32 j].</param>
     [SkipLocalsInit]
-    public static void Compress(Span<uint> state, ReadOnlySpan<byte> rows)
+    public static void Compress(Span<uint> state, ReadOnlySpan<byte> rows, uint restart, Span<byte> digests)
     {
         var vectors = MemoryMarshal.Cast<uint, Vector512<uint>>(state.Slice(0, 8 * 16));
-        Span<Vector512<uint>> w = stackalloc Vector512<uint>[64];
-        LoadMessage(rows.Slice(0, 16 * Sha256Constants.BlockSize), w);
+        digests = digests.Slice(0, 16 * Hash256.Size);
+        Span<Vector512<uint>> w = stackalloc Vector512<uint>[64 + 16];
+        LoadMessage(rows.Slice(0, 16 * Sha256Constants.BlockSize), w, w.Slice(64));
         for (int i = 16; i < 64; i++)
         {
             var x = w[i - 15];
@@ -40,6 +43,16 @@ internal readonly struct Sha256x16 : ISha256LaneKernel
             var s0 = Avx512F.TernaryLogic(Avx512F.RotateRight(x, 7), Avx512F.RotateRight(x, 18), Avx512F.ShiftRightLogical(x, 3), Xor3);
             var s1 = Avx512F.TernaryLogic(Avx512F.RotateRight(y, 17), Avx512F.RotateRight(y, 19), Avx512F.ShiftRightLogical(y, 10), Xor3);
             w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+
+        if (restart != 0)
+        {
+            var mask = Vector512.GreaterThan(Vector512.Create(LaneBits) & Vector512.Create(restart), Vector512<uint>.Zero);
+            var initial = Sha256Constants.InitialState;
+            for (int i = 0; i < 8; i++)
+            {
+                vectors[i] = Vector512.ConditionalSelect(mask, Vector512.Create(initial[i]), vectors[i]);
+            }
         }
 
         var k = Sha256Constants.RoundConstants;
@@ -63,14 +76,79 @@ internal readonly struct Sha256x16 : ISha256LaneKernel
             Round(b, c, d, ref e, f, g, h, ref a, k[i + 7], w[i + 7]);
         }
 
-        vectors[0] += a;
-        vectors[1] += b;
-        vectors[2] += c;
-        vectors[3] += d;
-        vectors[4] += e;
-        vectors[5] += f;
-        vectors[6] += g;
-        vectors[7] += h;
+        a += vectors[0];
+        b += vectors[1];
+        c += vectors[2];
+        d += vectors[3];
+        e += vectors[4];
+        f += vectors[5];
+        g += vectors[6];
+        h += vectors[7];
+        vectors[0] = a;
+        vectors[1] = b;
+        vectors[2] = c;
+        vectors[3] = d;
+        vectors[4] = e;
+        vectors[5] = f;
+        vectors[6] = g;
+        vectors[7] = h;
+        StoreDigests(a, b, c, d, e, f, g, h, digests);
+    }
+
+    /// <summary>Bit j in lane j.</summary>
+    private static ReadOnlySpan<uint> LaneBits => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+
+    /// <summary>Qword indices that interleave the 128-bit blocks of two vectors: a0 b0 a1 b1, and a2 b2 a3 b3.</summary>
+    private static ReadOnlySpan<ulong> InterleaveLow => [0, 1, 8, 9, 2, 3, 10, 11];
+
+    private static ReadOnlySpan<ulong> InterleaveHigh => [4, 5, 12, 13, 6, 7, 14, 15];
+
+    /// <summary>
+    /// Writes each lane's eight words as a 32-byte digest: byte swap, then the 8 × 16 transpose (unpack 32, unpack 64,
+    /// then 128-bit blocks of words 0-3 and 4-7 interleaved), one 32-byte store per lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDigests(
+        Vector512<uint> h0, Vector512<uint> h1, Vector512<uint> h2, Vector512<uint> h3,
+        Vector512<uint> h4, Vector512<uint> h5, Vector512<uint> h6, Vector512<uint> h7, Span<byte> digests)
+    {
+        var swap = Vector512.Create(ByteSwapWords).AsByte();
+        Quarter(Avx512BW.Shuffle(h0.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h1.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h2.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h3.AsByte(), swap).AsUInt32(), out var a0, out var a1, out var a2, out var a3);
+        Quarter(Avx512BW.Shuffle(h4.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h5.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h6.AsByte(), swap).AsUInt32(), Avx512BW.Shuffle(h7.AsByte(), swap).AsUInt32(), out var b0, out var b1, out var b2, out var b3);
+        var low = Vector512.Create(InterleaveLow);
+        var high = Vector512.Create(InterleaveHigh);
+        StorePair(a0, b0, 0, low, high, digests);
+        StorePair(a1, b1, 1, low, high, digests);
+        StorePair(a2, b2, 2, low, high, digests);
+        StorePair(a3, b3, 3, low, high, digests);
+    }
+
+    /// <summary>Four vectors of words w..w+3 to four vectors whose 128-bit block q holds those words of lane 4 q + j (output j).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quarter(
+        Vector512<uint> r0, Vector512<uint> r1, Vector512<uint> r2, Vector512<uint> r3,
+        out Vector512<uint> j0, out Vector512<uint> j1, out Vector512<uint> j2, out Vector512<uint> j3)
+    {
+        var t0 = Avx512F.UnpackLow(r0, r1).AsUInt64();
+        var t1 = Avx512F.UnpackHigh(r0, r1).AsUInt64();
+        var t2 = Avx512F.UnpackLow(r2, r3).AsUInt64();
+        var t3 = Avx512F.UnpackHigh(r2, r3).AsUInt64();
+        j0 = Avx512F.UnpackLow(t0, t2).AsUInt32();
+        j1 = Avx512F.UnpackHigh(t0, t2).AsUInt32();
+        j2 = Avx512F.UnpackLow(t1, t3).AsUInt32();
+        j3 = Avx512F.UnpackHigh(t1, t3).AsUInt32();
+    }
+
+    /// <summary>Lanes j, 4 + j, 8 + j and 12 + j: words 0-3 from <paramref name="a"/>, 4-7 from <paramref name="b"/>, block q each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector512<uint> a, Vector512<uint> b, int j, Vector512<ulong> low, Vector512<ulong> high, Span<byte> digests)
+    {
+        var first = Avx512F.PermuteVar8x64x2(a.AsUInt64(), low, b.AsUInt64()).AsByte();
+        var second = Avx512F.PermuteVar8x64x2(a.AsUInt64(), high, b.AsUInt64()).AsByte();
+        first.GetLower().CopyTo(digests.Slice(j * Hash256.Size));
+        first.GetUpper().CopyTo(digests.Slice((4 + j) * Hash256.Size));
+        second.GetLower().CopyTo(digests.Slice((8 + j) * Hash256.Size));
+        second.GetUpper().CopyTo(digests.Slice((12 + j) * Hash256.Size));
     }
 
     /// <summary>
@@ -78,26 +156,15 @@ internal readonly struct Sha256x16 : ISha256LaneKernel
     /// word i of every lane: byte swap, then a 16 × 16 transpose of 32-bit words (unpack 32, unpack 64, two 128-bit shuffles).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadMessage(ReadOnlySpan<byte> rows, Span<Vector512<uint>> w)
+    private static void LoadMessage(ReadOnlySpan<byte> rows, Span<Vector512<uint>> w, Span<Vector512<uint>> u)
     {
         var swap = Vector512.Create(ByteSwapWords).AsByte();
-        Span<Vector512<uint>> u = stackalloc Vector512<uint>[16];
         for (int group = 0; group < 4; group++)
         {
-            var r0 = Row(rows, (4 * group) + 0, swap);
-            var r1 = Row(rows, (4 * group) + 1, swap);
-            var r2 = Row(rows, (4 * group) + 2, swap);
-            var r3 = Row(rows, (4 * group) + 3, swap);
-            var t0 = Avx512F.UnpackLow(r0, r1).AsUInt64();
-            var t1 = Avx512F.UnpackHigh(r0, r1).AsUInt64();
-            var t2 = Avx512F.UnpackLow(r2, r3).AsUInt64();
-            var t3 = Avx512F.UnpackHigh(r2, r3).AsUInt64();
-
-            // u[4 j + group], 128-bit lane q: word 4 q + j of rows 4 group .. 4 group + 3.
-            u[group] = Avx512F.UnpackLow(t0, t2).AsUInt32();
-            u[4 + group] = Avx512F.UnpackHigh(t0, t2).AsUInt32();
-            u[8 + group] = Avx512F.UnpackLow(t1, t3).AsUInt32();
-            u[12 + group] = Avx512F.UnpackHigh(t1, t3).AsUInt32();
+            // u[4 j + group], 128-bit block q: word 4 q + j of rows 4 group .. 4 group + 3.
+            Quarter(
+                Row(rows, (4 * group) + 0, swap), Row(rows, (4 * group) + 1, swap), Row(rows, (4 * group) + 2, swap), Row(rows, (4 * group) + 3, swap),
+                out u[group], out u[4 + group], out u[8 + group], out u[12 + group]);
         }
 
         for (int j = 0; j < 4; j++)

@@ -21,14 +21,17 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
     /// <summary>Runs the block function once in every lane.</summary>
     /// <param name="state">8 × 8 words, word-major: word i of lane j at [8 i + j].</param>
     /// <param name="rows">8 × 64 bytes: lane j's block at [64 j].</param>
+    /// <param name="restart">Lanes (bit j) set to the initial value first.</param>
+    /// <param name="digests">8 × 32 bytes: lane j's chaining value afterwards, big-endian, at [32 j].</param>
     [SkipLocalsInit]
-    public static void Compress(Span<uint> state, ReadOnlySpan<byte> rows)
+    public static void Compress(Span<uint> state, ReadOnlySpan<byte> rows, uint restart, Span<byte> digests)
     {
         var vectors = MemoryMarshal.Cast<uint, Vector256<uint>>(state.Slice(0, 8 * 8));
-        Span<Vector256<uint>> w = stackalloc Vector256<uint>[64];
+        digests = digests.Slice(0, 8 * Hash256.Size);
+        Span<Vector256<uint>> w = stackalloc Vector256<uint>[64 + 8];
         rows = rows.Slice(0, 8 * Sha256Constants.BlockSize);
-        LoadHalf(rows, 0, w);
-        LoadHalf(rows, 32, w.Slice(8));
+        LoadHalf(rows, 0, w, w.Slice(64));
+        LoadHalf(rows, 32, w.Slice(8), w.Slice(64));
         for (int i = 16; i < 64; i++)
         {
             var x = w[i - 15];
@@ -36,6 +39,16 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
             var s0 = RotateRight(x, 7) ^ RotateRight(x, 18) ^ Vector256.ShiftRightLogical(x, 3);
             var s1 = RotateRight(y, 17) ^ RotateRight(y, 19) ^ Vector256.ShiftRightLogical(y, 10);
             w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+
+        if (restart != 0)
+        {
+            var mask = Vector256.GreaterThan(Vector256.Create(LaneBits) & Vector256.Create(restart), Vector256<uint>.Zero);
+            var initial = Sha256Constants.InitialState;
+            for (int i = 0; i < 8; i++)
+            {
+                vectors[i] = Vector256.ConditionalSelect(mask, Vector256.Create(initial[i]), vectors[i]);
+            }
         }
 
         var k = Sha256Constants.RoundConstants;
@@ -59,14 +72,65 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
             Round(b, c, d, ref e, f, g, h, ref a, k[i + 7], w[i + 7]);
         }
 
-        vectors[0] += a;
-        vectors[1] += b;
-        vectors[2] += c;
-        vectors[3] += d;
-        vectors[4] += e;
-        vectors[5] += f;
-        vectors[6] += g;
-        vectors[7] += h;
+        a += vectors[0];
+        b += vectors[1];
+        c += vectors[2];
+        d += vectors[3];
+        e += vectors[4];
+        f += vectors[5];
+        g += vectors[6];
+        h += vectors[7];
+        vectors[0] = a;
+        vectors[1] = b;
+        vectors[2] = c;
+        vectors[3] = d;
+        vectors[4] = e;
+        vectors[5] = f;
+        vectors[6] = g;
+        vectors[7] = h;
+        StoreDigests(a, b, c, d, e, f, g, h, digests);
+    }
+
+    /// <summary>Bit j in lane j.</summary>
+    private static ReadOnlySpan<uint> LaneBits => [1, 2, 4, 8, 16, 32, 64, 128];
+
+    /// <summary>Writes each lane's eight words as a 32-byte digest: byte swap, the 8 × 8 transpose, one 32-byte store per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDigests(
+        Vector256<uint> h0, Vector256<uint> h1, Vector256<uint> h2, Vector256<uint> h3,
+        Vector256<uint> h4, Vector256<uint> h5, Vector256<uint> h6, Vector256<uint> h7, Span<byte> digests)
+    {
+        var swap = Vector256.Create(ByteSwapWords);
+        Quarter(Avx2.Shuffle(h0.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h1.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h2.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h3.AsByte(), swap).AsUInt32(), out var a0, out var a1, out var a2, out var a3);
+        Quarter(Avx2.Shuffle(h4.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h5.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h6.AsByte(), swap).AsUInt32(), Avx2.Shuffle(h7.AsByte(), swap).AsUInt32(), out var b0, out var b1, out var b2, out var b3);
+        StorePair(a0, b0, 0, digests);
+        StorePair(a1, b1, 1, digests);
+        StorePair(a2, b2, 2, digests);
+        StorePair(a3, b3, 3, digests);
+    }
+
+    /// <summary>Four vectors of words w..w+3 to four vectors whose 128-bit half q holds those words of lane 4 q + j (output j).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quarter(
+        Vector256<uint> r0, Vector256<uint> r1, Vector256<uint> r2, Vector256<uint> r3,
+        out Vector256<uint> j0, out Vector256<uint> j1, out Vector256<uint> j2, out Vector256<uint> j3)
+    {
+        var t0 = Avx2.UnpackLow(r0, r1).AsUInt64();
+        var t1 = Avx2.UnpackHigh(r0, r1).AsUInt64();
+        var t2 = Avx2.UnpackLow(r2, r3).AsUInt64();
+        var t3 = Avx2.UnpackHigh(r2, r3).AsUInt64();
+        j0 = Avx2.UnpackLow(t0, t2).AsUInt32();
+        j1 = Avx2.UnpackHigh(t0, t2).AsUInt32();
+        j2 = Avx2.UnpackLow(t1, t3).AsUInt32();
+        j3 = Avx2.UnpackHigh(t1, t3).AsUInt32();
+    }
+
+    /// <summary>Lanes j and 4 + j: words 0-3 from <paramref name="a"/>, 4-7 from <paramref name="b"/>, half q each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector256<uint> a, Vector256<uint> b, int j, Span<byte> digests)
+    {
+        Avx2.Permute2x128(a, b, 0x20).AsByte().CopyTo(digests.Slice(j * Hash256.Size));
+        Avx2.Permute2x128(a, b, 0x31).AsByte().CopyTo(digests.Slice((4 + j) * Hash256.Size));
     }
 
     /// <summary>
@@ -75,26 +139,15 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
     /// transpose (unpack 32, unpack 64, 128-bit permutes).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadHalf(ReadOnlySpan<byte> rows, int offset, Span<Vector256<uint>> w)
+    private static void LoadHalf(ReadOnlySpan<byte> rows, int offset, Span<Vector256<uint>> w, Span<Vector256<uint>> u)
     {
         var swap = Vector256.Create(ByteSwapWords);
-        var u = (Span<Vector256<uint>>)stackalloc Vector256<uint>[8];
         for (int group = 0; group < 2; group++)
         {
-            var r0 = Row(rows, (4 * group) + 0, offset, swap);
-            var r1 = Row(rows, (4 * group) + 1, offset, swap);
-            var r2 = Row(rows, (4 * group) + 2, offset, swap);
-            var r3 = Row(rows, (4 * group) + 3, offset, swap);
-            var t0 = Avx2.UnpackLow(r0, r1).AsUInt64();
-            var t1 = Avx2.UnpackHigh(r0, r1).AsUInt64();
-            var t2 = Avx2.UnpackLow(r2, r3).AsUInt64();
-            var t3 = Avx2.UnpackHigh(r2, r3).AsUInt64();
-
             // u[2 j + group], 128-bit half q: word 4 q + j of rows 4 group .. 4 group + 3.
-            u[group] = Avx2.UnpackLow(t0, t2).AsUInt32();
-            u[2 + group] = Avx2.UnpackHigh(t0, t2).AsUInt32();
-            u[4 + group] = Avx2.UnpackLow(t1, t3).AsUInt32();
-            u[6 + group] = Avx2.UnpackHigh(t1, t3).AsUInt32();
+            Quarter(
+                Row(rows, (4 * group) + 0, offset, swap), Row(rows, (4 * group) + 1, offset, swap), Row(rows, (4 * group) + 2, offset, swap), Row(rows, (4 * group) + 3, offset, swap),
+                out u[group], out u[2 + group], out u[4 + group], out u[6 + group]);
         }
 
         for (int j = 0; j < 4; j++)
