@@ -188,6 +188,14 @@ public class Sha256BackendTests
         Assert.Equal(Sha256OpenSsl.IsAvailable ? Sha256Backend.OpenSsl : Sha256Backend.Portable, Sha256Backends.Single);
         Assert.Equal(Sha256OpenSsl.IsAvailable, Sha256OpenSsl.LibraryName is not null);
         Assert.True(Sha256Backends.IsSupported(Sha256Backends.Batch));
+        if (Sha256x16.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.Equal(Sha256Lanes.Avx512x16, Sha256Backends.Batch);
+        }
+        else if (Sha256OpenSsl.IsAvailable && Sha256Backends.CpuHasShaExtensions)
+        {
+            Assert.Equal(Sha256Lanes.None, Sha256Backends.Batch);
+        }
         if (Sha256Backends.Single == Sha256Backend.Portable)
         {
             Assert.Equal(Sha256Backend.Portable, Sha256Backends.ForMessage(Sha256Backends.SystemCryptoThreshold - 1));

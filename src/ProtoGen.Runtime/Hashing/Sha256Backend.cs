@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ProtoGen;
 
@@ -49,7 +50,10 @@ internal static class Sha256Backends
     /// <summary>The single-message backend: <see cref="Sha256Backend.OpenSsl"/> when found, else <see cref="Sha256Backend.Portable"/>.</summary>
     public static readonly Sha256Backend Single = Sha256OpenSsl.IsAvailable ? Sha256Backend.OpenSsl : Sha256Backend.Portable;
 
-    /// <summary>The multi-buffer backend: AVX-512 when the JIT uses 512-bit vectors, else AVX2, else none.</summary>
+    /// <summary>
+    /// The multi-buffer backend: AVX-512 when the JIT uses 512-bit vectors; else AVX2, unless libcrypto runs on SHA
+    /// extensions (one message at a time on SHA-NI beats eight AVX2 lanes: docs/benchmarks.md); else none.
+    /// </summary>
     public static readonly Sha256Lanes Batch = ChooseLanes();
 
     /// <summary>Whether <paramref name="lanes"/> can run on this machine.</summary>
@@ -97,6 +101,9 @@ internal static class Sha256Backends
         }
     }
 
+    /// <summary>Whether the x86 CPU has the SHA extensions (CPUID leaf 7, EBX bit 29), which libcrypto then uses.</summary>
+    public static bool CpuHasShaExtensions => X86Base.IsSupported && (X86Base.CpuId(7, 0).Ebx & (1 << 29)) != 0;
+
     private static Sha256Lanes ChooseLanes()
     {
         if (Sha256x16.IsSupported && Vector512.IsHardwareAccelerated)
@@ -104,6 +111,7 @@ internal static class Sha256Backends
             return Sha256Lanes.Avx512x16;
         }
 
-        return Sha256x8.IsSupported && Vector256.IsHardwareAccelerated ? Sha256Lanes.Avx2x8 : Sha256Lanes.None;
+        bool shaNi = Sha256OpenSsl.IsAvailable && CpuHasShaExtensions;
+        return Sha256x8.IsSupported && Vector256.IsHardwareAccelerated && !shaNi ? Sha256Lanes.Avx2x8 : Sha256Lanes.None;
     }
 }
