@@ -28,19 +28,11 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
     {
         var vectors = MemoryMarshal.Cast<uint, Vector256<uint>>(state.Slice(0, 8 * 8));
         digests = digests.Slice(0, 8 * Hash256.Size);
-        Span<Vector256<uint>> w = stackalloc Vector256<uint>[64 + 8];
+        // The message schedule is a ring of 16 words, each computed just before the round that uses it (see Sha256x16).
+        Span<Vector256<uint>> w = stackalloc Vector256<uint>[16 + 8];
         rows = rows.Slice(0, 8 * Sha256Constants.BlockSize);
-        LoadHalf(rows, 0, w, w.Slice(64));
-        LoadHalf(rows, 32, w.Slice(8), w.Slice(64));
-        for (int i = 16; i < 64; i++)
-        {
-            var x = w[i - 15];
-            var y = w[i - 2];
-            var s0 = RotateRight(x, 7) ^ RotateRight(x, 18) ^ Vector256.ShiftRightLogical(x, 3);
-            var s1 = RotateRight(y, 17) ^ RotateRight(y, 19) ^ Vector256.ShiftRightLogical(y, 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-
+        LoadHalf(rows, 0, w, w.Slice(16));
+        LoadHalf(rows, 32, w.Slice(8), w.Slice(16));
         if (restart != 0)
         {
             var mask = Vector256.GreaterThan(Vector256.Create(LaneBits) & Vector256.Create(restart), Vector256<uint>.Zero);
@@ -60,7 +52,7 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
         var f = vectors[5];
         var g = vectors[6];
         var h = vectors[7];
-        for (int i = 0; i < 64; i += 8)
+        for (int i = 0; i < 16; i += 8)
         {
             Round(a, b, c, ref d, e, f, g, ref h, k[i], w[i]);
             Round(h, a, b, ref c, d, e, f, ref g, k[i + 1], w[i + 1]);
@@ -70,6 +62,18 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
             Round(d, e, f, ref g, h, a, b, ref c, k[i + 5], w[i + 5]);
             Round(c, d, e, ref f, g, h, a, ref b, k[i + 6], w[i + 6]);
             Round(b, c, d, ref e, f, g, h, ref a, k[i + 7], w[i + 7]);
+        }
+
+        for (int i = 16; i < 64; i += 8)
+        {
+            Round(a, b, c, ref d, e, f, g, ref h, k[i], Schedule(w, i));
+            Round(h, a, b, ref c, d, e, f, ref g, k[i + 1], Schedule(w, i + 1));
+            Round(g, h, a, ref b, c, d, e, ref f, k[i + 2], Schedule(w, i + 2));
+            Round(f, g, h, ref a, b, c, d, ref e, k[i + 3], Schedule(w, i + 3));
+            Round(e, f, g, ref h, a, b, c, ref d, k[i + 4], Schedule(w, i + 4));
+            Round(d, e, f, ref g, h, a, b, ref c, k[i + 5], Schedule(w, i + 5));
+            Round(c, d, e, ref f, g, h, a, ref b, k[i + 6], Schedule(w, i + 6));
+            Round(b, c, d, ref e, f, g, h, ref a, k[i + 7], Schedule(w, i + 7));
         }
 
         a += vectors[0];
@@ -89,6 +93,19 @@ internal readonly struct Sha256x8 : ISha256LaneKernel
         vectors[6] = g;
         vectors[7] = h;
         StoreDigests(a, b, c, d, e, f, g, h, digests);
+    }
+
+    /// <summary>Message word <paramref name="t"/> (16 to 63) in all lanes, from the ring of the previous 16, which it replaces.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Schedule(Span<Vector256<uint>> w, int t)
+    {
+        var x = w[(t - 15) & 15];
+        var y = w[(t - 2) & 15];
+        var s0 = RotateRight(x, 7) ^ RotateRight(x, 18) ^ Vector256.ShiftRightLogical(x, 3);
+        var s1 = RotateRight(y, 17) ^ RotateRight(y, 19) ^ Vector256.ShiftRightLogical(y, 10);
+        var next = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
+        w[t & 15] = next;
+        return next;
     }
 
     /// <summary>Bit j in lane j.</summary>
