@@ -12,7 +12,7 @@ namespace ProtoGen;
 /// <remarks>
 /// The implementation is chosen once per process (docs/benchmarks.md, "Hashing"): one message at a time through the
 /// platform's libcrypto block function when it is found (SHA-NI on current x86 CPUs, a few nanoseconds of call
-/// overhead), else managed code (and the platform's <see cref="IncrementalHash"/> for messages of a kilobyte or more);
+/// overhead), else the platform's <see cref="IncrementalHash"/> (and managed code for messages under a block);
 /// many messages at once (<see cref="HashMany(ReadOnlySpan{HashInput}, Span{Hash256})"/>, <see cref="HashPairs(ReadOnlySpan{Hash256}, Span{Hash256})"/>) in the lanes of AVX-512 or AVX2 registers
 /// when the CPU has them. Every implementation gives the same bytes; none allocates.
 /// </remarks>
@@ -74,7 +74,7 @@ public static class DoubleSha256
         Span<byte> buffer = stackalloc byte[Hash256.Size * 2];
         left.WriteTo(buffer);
         right.WriteTo(buffer.Slice(Hash256.Size));
-        HashConcat(Sha256Backends.Single, buffer, default, default, buffer);
+        HashConcat(Sha256Backends.ForMessage(buffer.Length), buffer, default, default, buffer);
         return new Hash256(buffer.Slice(0, Hash256.Size));
     }
 
@@ -185,7 +185,7 @@ public static class DoubleSha256
                 {
                     nodes[2 * i].WriteTo(buffer);
                     nodes[(2 * i) + 1].WriteTo(buffer.Slice(Hash256.Size));
-                    HashConcat(single, buffer, default, default, buffer);
+                    HashConcat(Sha256Backends.ForMessage(single, buffer.Length), buffer, default, default, buffer);
                     destination[i] = new Hash256(buffer.Slice(0, Hash256.Size));
                 }
 

