@@ -19,7 +19,7 @@ public sealed class BenchConfig : ManualConfig
         AddValidator(DefaultConfig.Instance.GetValidators().ToArray());
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(CategoriesColumn.Default);
-        AddColumn(new BytesPerOpColumn(), new ThroughputColumn(), new SpeedupColumn(), new AllocatedPerTxColumn(), new LimitShareColumn());
+        AddColumn(new BytesPerOpColumn(), new ThroughputColumn(), new SpeedupColumn(), new AllocatedPerTxColumn(), LimitShareColumn.SameBytes(), LimitShareColumn.Mebibyte());
 
         // "x NBitcoin" (baseline mean ÷ mean) replaces Ratio; GC counts add little next to Allocated and Alloc/tx.
         HideColumns("Ratio", "RatioSD", "Gen0", "Gen1", "Gen2");

@@ -50,7 +50,20 @@ public static class BlockCorpus
             }
         }
 
-        return new BlockFacts(bytes.Length, block.Transactions.Count, witnessTxs, hashed);
+        // The merkle tree hashes 64 bytes per node above the leaves (an odd level's last node is paired with itself).
+        long nodes = 0;
+        for (long count = block.Transactions.Count; count > 1; count = (count + 1) / 2)
+        {
+            nodes += (count + 1) / 2;
+        }
+
+        long stripped = 0;
+        foreach (var tx in block.Transactions.AsSpan())
+        {
+            stripped += tx.GetStrippedSize();
+        }
+
+        return new BlockFacts(bytes.Length, block.Transactions.Count, witnessTxs, hashed, stripped + (64 * nodes), 64 * nodes);
     });
 }
 
@@ -59,4 +72,6 @@ public static class BlockCorpus
 /// <param name="Transactions">Transactions in the block.</param>
 /// <param name="WitnessTransactions">Transactions with witness data.</param>
 /// <param name="HashedBytes">Bytes that computing every txid and wtxid runs through SHA-256 (first round): Σ stripped size + total size.</param>
-public sealed record BlockFacts(int Size, int Transactions, int WitnessTransactions, long HashedBytes);
+/// <param name="MerkleRootBytes">Bytes that computing the merkle root runs through SHA-256 (first round): Σ stripped size + 64 per tree node.</param>
+/// <param name="TreeBytes">The 64 bytes per tree node alone (the merkle root from txids already computed).</param>
+public sealed record BlockFacts(int Size, int Transactions, int WitnessTransactions, long HashedBytes, long MerkleRootBytes, long TreeBytes);

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 
 namespace ProtoGen.Benchmarks;
 
-/// <summary>The extra columns: bytes per operation, MB/s, speed-up over NBitcoin, allocation per transaction, share of the SHA-256d limit.</summary>
+/// <summary>The extra columns: bytes per operation, MB/s, speed-up over NBitcoin, allocation per transaction, shares of the SHA-256d limits.</summary>
 internal abstract class BenchColumn : IColumn
 {
     protected BenchColumn(string name, string legend, int priority)
@@ -15,7 +15,7 @@ internal abstract class BenchColumn : IColumn
         PriorityInCategory = priority;
     }
 
-    public string Id => GetType().Name;
+    public string Id => GetType().Name + ":" + ColumnName;
 
     public string ColumnName { get; }
 
@@ -38,14 +38,18 @@ internal abstract class BenchColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        HasBlock(benchmarkCase) && Compute(summary, benchmarkCase) is { } value ? value.ToString(Format, CultureInfo.InvariantCulture) : "-";
+        (HasParameter(benchmarkCase, "Block") || (AppliesToMessageSizes && HasParameter(benchmarkCase, "Size")))
+        && Compute(summary, benchmarkCase) is { } value ? value.ToString(Format, CultureInfo.InvariantCulture) : "-";
 
-    /// <summary>Whether the case has a <c>Block</c> parameter; the block columns mean nothing for the others (dispatch).</summary>
-    private static bool HasBlock(BenchmarkCase benchmarkCase)
+    /// <summary>Whether the column also means something for the per-message rows of <see cref="Sha256BackendBenchmarks"/> (a <c>Size</c> parameter).</summary>
+    protected virtual bool AppliesToMessageSizes => false;
+
+    /// <summary>Whether the case has the parameter; the block columns mean nothing for the others (dispatch).</summary>
+    private static bool HasParameter(BenchmarkCase benchmarkCase, string name)
     {
         foreach (var parameter in benchmarkCase.Parameters.Items)
         {
-            if (parameter.Name == "Block")
+            if (parameter.Name == name)
             {
                 return true;
             }
@@ -60,11 +64,21 @@ internal abstract class BenchColumn : IColumn
 
     protected static string BlockOf(BenchmarkCase benchmarkCase) => (string)benchmarkCase.Parameters["Block"];
 
-    /// <summary>The bytes one operation processes: the block for decode and encode, the bytes hashed for the hash benchmarks.</summary>
+    /// <summary>
+    /// The bytes one operation processes: the block for decode and encode, the bytes that must be hashed for the hash
+    /// benchmarks (<see cref="HashBenchmarks.BytesPerOperation"/>), the message size for the per-message rows.
+    /// </summary>
     protected static long BytesPerOperation(BenchmarkCase benchmarkCase)
     {
+        if (benchmarkCase.Descriptor.Type == typeof(Sha256BackendBenchmarks))
+        {
+            return (int)benchmarkCase.Parameters["Size"];
+        }
+
         var facts = BlockCorpus.Facts(BlockOf(benchmarkCase));
-        return benchmarkCase.Descriptor.Type == typeof(HashBenchmarks) ? facts.HashedBytes : facts.Size;
+        return benchmarkCase.Descriptor.Type == typeof(HashBenchmarks)
+            ? HashBenchmarks.BytesPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name, benchmarkCase.Descriptor.Categories[0], facts)
+            : facts.Size;
     }
 
     protected static double? MeanNanoseconds(Summary summary, BenchmarkCase benchmarkCase) =>
@@ -88,13 +102,17 @@ internal abstract class BenchColumn : IColumn
     }
 }
 
-internal sealed class BytesPerOpColumn() : BenchColumn("Bytes/op", "Bytes processed per operation (block size; for hashing, Σ stripped + total tx size)", 0)
+internal sealed class BytesPerOpColumn() : BenchColumn("Bytes/op", "Bytes processed per operation (block size; for hashing, the bytes that must be hashed: see HashBenchmarks.BytesPerOperation; per message for Sha256BackendBenchmarks)", 0)
 {
+    protected override bool AppliesToMessageSizes => true;
+
     protected override double? Compute(Summary summary, BenchmarkCase benchmarkCase) => BytesPerOperation(benchmarkCase);
 }
 
 internal sealed class ThroughputColumn() : BenchColumn("MB/s", "Bytes/op ÷ Mean, in 10^6 bytes per second", 1)
 {
+    protected override bool AppliesToMessageSizes => true;
+
     protected override double? Compute(Summary summary, BenchmarkCase benchmarkCase) =>
         MeanNanoseconds(summary, benchmarkCase) is { } mean ? BytesPerOperation(benchmarkCase) * 1000.0 / mean : null;
 }
@@ -126,8 +144,17 @@ internal sealed class AllocatedPerTxColumn() : BenchColumn("Alloc/tx", "Allocate
     }
 }
 
-internal sealed class LimitShareColumn() : BenchColumn("% of SHA-256d limit", "SHA-256d limit's mean ÷ this mean (hash benchmarks only)", 4)
+/// <summary>A hash row's throughput (MB/s) as a share of a SHA-256d limit row's throughput, same block and run.</summary>
+internal sealed class LimitShareColumn(string name, string limitMethod, string legend) : BenchColumn(name, legend, 4)
 {
+    /// <summary>Against one SHA-256d call over as many bytes as the txid+wtxid pass hashes.</summary>
+    public static LimitShareColumn SameBytes() => new(
+        "% of limit (same bytes)", nameof(HashBenchmarks.Sha256dLimit), "MB/s ÷ MB/s of one SHA-256d over a buffer as long as the txid+wtxid bytes (hash benchmarks only)");
+
+    /// <summary>Against one SHA-256d call over 1 MiB (the goal's reference).</summary>
+    public static LimitShareColumn Mebibyte() => new(
+        "% of limit (1 MiB)", nameof(HashBenchmarks.Sha256dLimit1MiB), "MB/s ÷ MB/s of one SHA-256d over 1 MiB with the best single-message backend (hash benchmarks only)");
+
     protected override string Format => "P0";
 
     protected override double? Compute(Summary summary, BenchmarkCase benchmarkCase)
@@ -137,7 +164,9 @@ internal sealed class LimitShareColumn() : BenchColumn("% of SHA-256d limit", "S
             return null;
         }
 
-        var limit = Sibling(summary, benchmarkCase, other => other.Descriptor.WorkloadMethod.Name == nameof(HashBenchmarks.Sha256dLimit));
-        return limit is not null && MeanNanoseconds(summary, limit) is { } l && MeanNanoseconds(summary, benchmarkCase) is { } m ? l / m : null;
+        var limit = Sibling(summary, benchmarkCase, other => other.Descriptor.WorkloadMethod.Name == limitMethod);
+        return limit is not null && MeanNanoseconds(summary, limit) is { } l && MeanNanoseconds(summary, benchmarkCase) is { } m
+            ? (BytesPerOperation(benchmarkCase) / m) / (BytesPerOperation(limit) / l)
+            : null;
     }
 }

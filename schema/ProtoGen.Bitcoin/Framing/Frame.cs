@@ -122,24 +122,7 @@ public static class Frame
 
     /// <summary>The frame checksum of a (possibly multi-segment) payload, hashed in place.</summary>
     /// <param name="payload">The payload.</param>
-    public static uint Checksum(in ReadOnlySequence<byte> payload)
-    {
-        if (payload.IsSingleSegment)
-        {
-            return DoubleSha256.Checksum(payload.FirstSpan);
-        }
-
-        using var hasher = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var segment in payload)
-        {
-            hasher.AppendData(segment.Span);
-        }
-
-        Span<byte> hash = stackalloc byte[Hash256.Size];
-        hasher.GetHashAndReset(hash);
-        System.Security.Cryptography.SHA256.HashData(hash, hash);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(hash);
-    }
+    public static uint Checksum(in ReadOnlySequence<byte> payload) => DoubleSha256.Checksum(payload);
 }
 
 /// <summary>The outcome of <see cref="Frame.TryRead"/>.</summary>

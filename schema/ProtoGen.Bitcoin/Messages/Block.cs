@@ -29,12 +29,7 @@ public sealed partial record Block
         try
         {
             var span = leaves.AsSpan(0, count);
-            var transactions = Transactions.AsSpan();
-            for (int i = 0; i < span.Length; i++)
-            {
-                span[i] = transactions[i].GetTxId();
-            }
-
+            Transaction.ComputeIds(Transactions.AsSpan(), span, default);
             return MerkleTree.ComputeRoot(span, out mutated);
         }
         finally
@@ -51,10 +46,10 @@ public sealed partial record Block
         try
         {
             var span = leaves.AsSpan(0, count);
-            var transactions = Transactions.AsSpan();
-            for (int i = 0; i < span.Length; i++)
+            if (count > 0)
             {
-                span[i] = i == 0 ? Hash256.Zero : transactions[i].GetWitnessTxId();
+                span[0] = Hash256.Zero;
+                Transaction.ComputeIds(Transactions.AsSpan().Slice(1), default, span.Slice(1));
             }
 
             return MerkleTree.ComputeRoot(span, out _);

@@ -31,14 +31,15 @@ public static class MerkleTree
                 }
             }
 
-            int next = 0;
-            for (int i = 0; i < count; i += 2)
+            // The pairs in place (the hashes land in the first half), then an odd last node paired with itself.
+            int pairs = count / 2;
+            DoubleSha256.HashPairs(leaves.Slice(0, 2 * pairs), leaves.Slice(0, pairs));
+            if (count % 2 != 0)
             {
-                var right = i + 1 < count ? leaves[i + 1] : leaves[i];
-                leaves[next++] = DoubleSha256.HashPair(leaves[i], right);
+                leaves[pairs] = DoubleSha256.HashPair(leaves[count - 1], leaves[count - 1]);
             }
 
-            count = next;
+            count = pairs + (count % 2);
         }
 
         return leaves[0];

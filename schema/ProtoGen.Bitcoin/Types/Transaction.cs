@@ -182,6 +182,103 @@ public sealed partial record Transaction
         return HashEncoding(WireContext.Default);
     }
 
+    /// <summary>
+    /// Computes the txids and wtxids of many transactions at once (a block's): the same values as
+    /// <see cref="GetTxId"/> and <see cref="GetWitnessTxId"/>, hashed side by side in vector registers when the CPU
+    /// allows (<see cref="DoubleSha256.HashMany(ReadOnlySpan{HashInput}, Span{Hash256})"/>), which for blocks of small
+    /// transactions is several times faster than one at a time. A transaction without witness data is hashed once for
+    /// both ids. Allocates nothing (scratch arrays come from <see cref="ArrayPool{T}.Shared"/>).
+    /// </summary>
+    /// <param name="transactions">The transactions.</param>
+    /// <param name="txids">One per transaction, or empty when not wanted.</param>
+    /// <param name="wtxids">One per transaction, or empty when not wanted.</param>
+    public static void ComputeIds(ReadOnlySpan<Transaction> transactions, Span<Hash256> txids, Span<Hash256> wtxids)
+    {
+        bool wantTxids = !txids.IsEmpty;
+        bool wantWtxids = !wtxids.IsEmpty;
+        if ((wantTxids && txids.Length != transactions.Length) || (wantWtxids && wtxids.Length != transactions.Length))
+        {
+            throw new ArgumentException("the ids need one hash per transaction (or none)");
+        }
+
+        int count = transactions.Length;
+        var inputs = ArrayPool<HashInput>.Shared.Rent(Math.Max(2 * count, 1));
+        var hashes = ArrayPool<Hash256>.Shared.Rent(Math.Max(2 * count, 1));
+
+        // Where each transaction's txid and wtxid will be in hashes; -1 when it was computed on the spot.
+        var slots = ArrayPool<int>.Shared.Rent(Math.Max(2 * count, 1));
+        try
+        {
+            int messages = 0;
+            for (int i = 0; i < count; i++)
+            {
+                var transaction = transactions[i];
+                ArgumentNullException.ThrowIfNull(transaction, nameof(transactions));
+                int txidSlot = -1;
+                int wtxidSlot = -1;
+                if (!transaction.HasRaw)
+                {
+                    // Built in memory: encoded once per id, as GetTxId and GetWitnessTxId do.
+                    SetIf(wantTxids, txids, i, transaction);
+                    SetIf(wantWtxids, wtxids, i, transaction, witness: true);
+                }
+                else if (!transaction.RawHasWitness)
+                {
+                    inputs[messages] = new HashInput(transaction._raw.Memory);
+                    txidSlot = wtxidSlot = messages++;
+                }
+                else
+                {
+                    if (wantTxids)
+                    {
+                        var raw = transaction._raw.Memory;
+                        int witnessStart = transaction.RawWitnessStart;
+                        inputs[messages] = new HashInput(raw.Slice(0, 4), raw.Slice(6, witnessStart - 6), raw.Slice(raw.Length - 4));
+                        txidSlot = messages++;
+                    }
+
+                    if (wantWtxids)
+                    {
+                        inputs[messages] = new HashInput(transaction._raw.Memory);
+                        wtxidSlot = messages++;
+                    }
+                }
+
+                slots[2 * i] = txidSlot;
+                slots[(2 * i) + 1] = wtxidSlot;
+            }
+
+            DoubleSha256.HashMany(inputs.AsSpan(0, messages), hashes.AsSpan(0, messages));
+            for (int i = 0; i < count; i++)
+            {
+                if (wantTxids && slots[2 * i] >= 0)
+                {
+                    txids[i] = hashes[slots[2 * i]];
+                }
+
+                if (wantWtxids && slots[(2 * i) + 1] >= 0)
+                {
+                    wtxids[i] = hashes[slots[(2 * i) + 1]];
+                }
+            }
+        }
+        finally
+        {
+            // The inputs refer to the transactions' bytes: clear them so the pool does not keep those alive.
+            ArrayPool<HashInput>.Shared.Return(inputs, clearArray: true);
+            ArrayPool<Hash256>.Shared.Return(hashes);
+            ArrayPool<int>.Shared.Return(slots);
+        }
+
+        static void SetIf(bool wanted, Span<Hash256> ids, int index, Transaction transaction, bool witness = false)
+        {
+            if (wanted)
+            {
+                ids[index] = witness ? transaction.GetWitnessTxId() : transaction.GetTxId();
+            }
+        }
+    }
+
     /// <summary>The encoded size with witness data.</summary>
     public int GetSize() => TransactionCodec.GetEncodedSize(this, WireContext.Default);
 
