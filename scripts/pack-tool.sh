@@ -205,6 +205,9 @@ EOF
 say "a fresh consumer of ProtoGen.Hosting $version (ProtoGen.* from $out, empty package folder)"
 (
   cd "$work/hosting-consumer"
+  # The consumer's own package folder, whatever the caller's NUGET_PACKAGES or RestorePackagesPath say.
+  export NUGET_PACKAGES="$work/hosting-consumer/packages"
+  unset RestorePackagesPath
   run_logged "$work/hosting-consumer-build.log" dotnet build -c Release --artifacts-path "$work/hosting-consumer-artifacts" -nodeReuse:false
   run_logged "$work/hosting-consumer-run.log" dotnet run -c Release --no-build --artifacts-path "$work/hosting-consumer-artifacts"
 )

@@ -249,7 +249,7 @@ public static class Program
         var server = Peer.Create(serverConfig, PeerDirection.Inbound, new Duplex(toServer.Reader, toClient.Writer));
         server.Start();
         client.Start();
-        await client.HandshakeCompleted.WaitAsync(TimeSpan.FromSeconds(30));
+        await client.WaitForHandshakeAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await client.SendAsync(report).WaitAsync(TimeSpan.FromSeconds(30));
         var (got, version) = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
         TimeSpan rtt = await client.PingAsync().WaitAsync(TimeSpan.FromSeconds(30));
