@@ -38,7 +38,11 @@ internal sealed class OutboundConnection
         {
             try
             {
-                await ConnectAndRunAsync(stopping).ConfigureAwait(false);
+                if (await ConnectAndRunAsync(stopping).ConfigureAwait(false) == DisconnectKind.V1Fallback)
+                {
+                    // Bitcoin Core reconnects with v1 at once; the address is now known to be v1-only.
+                    continue;
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -60,7 +64,8 @@ internal sealed class OutboundConnection
         }
     }
 
-    private async Task ConnectAndRunAsync(CancellationToken stopping)
+    /// <summary>Connects once and runs the peer until it ends; returns why it ended.</summary>
+    private async Task<DisconnectKind> ConnectAndRunAsync(CancellationToken stopping)
     {
         var follower = _node.SyncOutbound ? new ChainFollower(_node.Chain) : null;
         var config = _node.OutboundConfig(follower is null ? [] : [follower.Sync, follower]);
@@ -75,10 +80,10 @@ internal sealed class OutboundConnection
             throw;
         }
 
-        var peer = Peer.Outbound(config, new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint);
+        var peer = Peer.Outbound(config, new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint, reconnectsOnV1Fallback: true);
         if (!_node.StartOutbound(peer))
         {
-            return;
+            return DisconnectKind.Requested;
         }
 
         if (follower is not null)
@@ -100,5 +105,6 @@ internal sealed class OutboundConnection
 
         // Return when the peer ends; when the node stops first, it drains and disconnects the peer itself.
         await peer.WaitForDisconnectAsync().WaitAsync(stopping).ConfigureAwait(false);
+        return peer.DisconnectReason?.Kind ?? DisconnectKind.None;
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class Peer
     private int _disconnecting;
     private DisconnectReason? _disconnectReason;
 
-    private Peer(PeerConfig config, PeerDirection direction, Stream? stream, IDuplexPipe? pipe, EndPoint? remoteEndPoint)
+    private Peer(PeerConfig config, PeerDirection direction, Stream? stream, IDuplexPipe? pipe, EndPoint? remoteEndPoint, bool tryV2)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -81,7 +81,7 @@ public sealed partial class Peer
             PeerDefaults.FlushThreshold,
             config.DisposeStream,
             _time);
-        _connection = new Connection(stream, pipe, options, new V1MessageTransport(config.Network), new MessageRouter(this), _queue, _flow);
+        _connection = new Connection(stream, pipe, options, TransportChoice.Create(config, direction, tryV2), new MessageRouter(this), _queue, _flow);
     }
 
     /// <summary>A process-unique id.</summary>
@@ -108,8 +108,11 @@ public sealed partial class Peer
     /// <summary>Why the peer ended, once it has.</summary>
     public DisconnectReason? DisconnectReason => Volatile.Read(ref _disconnectReason);
 
-    /// <summary>The transport in use (<c>v1</c> or <c>v2</c>).</summary>
+    /// <summary>The transport in use (<c>v1</c> or <c>v2</c>; an inbound peer shows <c>v2</c> until its first bytes say v1).</summary>
     public string TransportName => _connection.Transport.Name;
+
+    /// <summary>The v2 session id in hex (equal on both ends: compare it out of band), once the v2 handshake is done; else null.</summary>
+    public string? SessionId => _connection.Transport.SessionId is { IsEmpty: false } id ? Convert.ToHexStringLower(id.Span) : null;
 
     internal ILogger Logger => _logger;
 
@@ -137,11 +140,22 @@ public sealed partial class Peer
     /// <summary>Creates an outbound peer over a connected stream. Call <see cref="Start"/> to begin (it sends our version).</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="stream">The connection (TCP, proxy, in-memory).</param>
-    /// <param name="remoteEndPoint">The remote address, for statistics and logs.</param>
-    public static Peer Outbound(PeerConfig config, Stream stream, EndPoint? remoteEndPoint = null)
+    /// <param name="remoteEndPoint">The remote address, for statistics, logs and <see cref="PeerConfig.V1OnlyAddresses"/>.</param>
+    /// <param name="remoteServices">
+    /// What we know of the remote's services (for example from an address message): with
+    /// <see cref="V2TransportMode.Preferred"/> the peer speaks v2 when they include NODE_P2P_V2 and the address is not
+    /// known to be v1-only.
+    /// </param>
+    /// <param name="reconnectsOnV1Fallback">
+    /// Whether the caller connects again when this peer ends with <see cref="DisconnectKind.V1Fallback"/>: then, with
+    /// <see cref="V2TransportMode.Preferred"/>, v2 is also tried on a remote whose services are unknown (as Bitcoin Core
+    /// does for the connections it is told to make). Otherwise such a remote is spoken to in v1.
+    /// </param>
+    public static Peer Outbound(PeerConfig config, Stream stream, EndPoint? remoteEndPoint = null, ServiceFlags? remoteServices = null, bool reconnectsOnV1Fallback = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new Peer(config, PeerDirection.Outbound, stream, null, remoteEndPoint);
+        ArgumentNullException.ThrowIfNull(config);
+        return new Peer(config, PeerDirection.Outbound, stream, null, remoteEndPoint, TransportChoice.ShouldTryV2(config, remoteEndPoint, remoteServices, reconnectsOnV1Fallback));
     }
 
     /// <summary>Creates an inbound peer over an accepted stream. Call <see cref="Start"/> to begin (it waits for the remote's version).</summary>
@@ -151,7 +165,7 @@ public sealed partial class Peer
     public static Peer Inbound(PeerConfig config, Stream stream, EndPoint? remoteEndPoint = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new Peer(config, PeerDirection.Inbound, stream, null, remoteEndPoint);
+        return new Peer(config, PeerDirection.Inbound, stream, null, remoteEndPoint, tryV2: false);
     }
 
     /// <summary>Creates a peer over a duplex pipe (for example an in-memory pipe pair, or a transport of your own).</summary>
@@ -159,20 +173,59 @@ public sealed partial class Peer
     /// <param name="direction">Who opened the connection.</param>
     /// <param name="pipe">The transport.</param>
     /// <param name="remoteEndPoint">The remote address, for statistics and logs.</param>
-    public static Peer Create(PeerConfig config, PeerDirection direction, IDuplexPipe pipe, EndPoint? remoteEndPoint = null)
+    /// <param name="remoteServices">For an outbound peer, what we know of the remote's services (see <see cref="Outbound"/>).</param>
+    public static Peer Create(PeerConfig config, PeerDirection direction, IDuplexPipe pipe, EndPoint? remoteEndPoint = null, ServiceFlags? remoteServices = null)
     {
         ArgumentNullException.ThrowIfNull(pipe);
-        return new Peer(config, direction, null, pipe, remoteEndPoint);
+        ArgumentNullException.ThrowIfNull(config);
+        bool tryV2 = direction == PeerDirection.Outbound && TransportChoice.ShouldTryV2(config, remoteEndPoint, remoteServices);
+        return new Peer(config, direction, null, pipe, remoteEndPoint, tryV2);
     }
 
-    /// <summary>Connects over TCP to <paramref name="host"/>:<paramref name="port"/>, starts an outbound peer and returns it (the handshake continues in the background).</summary>
+    /// <summary>
+    /// Connects over TCP to <paramref name="host"/>:<paramref name="port"/>, starts an outbound peer and returns it (the
+    /// version handshake continues in the background). With <see cref="V2TransportMode.Preferred"/> it tries the v2
+    /// transport first unless the address is in <see cref="PeerConfig.V1OnlyAddresses"/> or
+    /// <paramref name="remoteServices"/> lacks NODE_P2P_V2, waits for the remote's key, and when the attempt fails by
+    /// Bitcoin Core's rule (<see cref="DisconnectKind.V1Fallback"/>) connects again with v1 and returns that peer.
+    /// </summary>
     /// <param name="config">The configuration.</param>
     /// <param name="host">The host name or address.</param>
     /// <param name="port">The port.</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
-    public static async Task<Peer> ConnectAsync(PeerConfig config, string host, int port, CancellationToken cancellationToken = default)
+    /// <param name="remoteServices">What we know of the remote's services, if anything.</param>
+    public static async Task<Peer> ConnectAsync(PeerConfig config, string host, int port, CancellationToken cancellationToken = default, ServiceFlags? remoteServices = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        bool tryV2 = TransportChoice.ShouldTryV2(config, null, remoteServices, canReconnect: true);
+        var peer = await ConnectOnceAsync(config, host, port, tryV2, cancellationToken).ConfigureAwait(false);
+        if (!tryV2 || config.V2Transport != V2TransportMode.Preferred || peer.TransportName != "v2")
+        {
+            return peer;
+        }
+
+        // Wait for the remote's key: a v1-only remote closes on it instead, and is then tried again with v1.
+        bool established;
+        try
+        {
+            established = await peer._connection.WaitForTransportAsync(peer._stopped.Task, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            peer.Disconnect(DisconnectKind.Requested, "the connection attempt was cancelled");
+            throw;
+        }
+
+        if (!established && peer.DisconnectReason?.Kind == DisconnectKind.V1Fallback)
+        {
+            peer = await ConnectOnceAsync(config, host, port, tryV2: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return peer;
+    }
+
+    private static async Task<Peer> ConnectOnceAsync(PeerConfig config, string host, int port, bool tryV2, CancellationToken cancellationToken)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -184,7 +237,8 @@ public sealed partial class Peer
             throw;
         }
 
-        var peer = Outbound(config, new NetworkStream(socket, ownsSocket: true), socket.RemoteEndPoint);
+        var remote = socket.RemoteEndPoint;
+        var peer = new Peer(config, PeerDirection.Outbound, new NetworkStream(socket, ownsSocket: true), null, remote, tryV2 && !config.V1OnlyAddresses.Contains(remote));
         peer.Start();
         return peer;
     }
@@ -223,13 +277,17 @@ public sealed partial class Peer
     /// <param name="reason">Why; null means the application asked for it.</param>
     public void Disconnect(DisconnectReason? reason = null)
     {
-        reason ??= new DisconnectReason(DisconnectKind.Requested, "disconnect requested");
+        reason = TransportChoice.ExplainEnd(this, _connection, reason ?? new DisconnectReason(DisconnectKind.Requested, "disconnect requested"));
         if (Interlocked.CompareExchange(ref _disconnecting, 1, 0) != 0)
         {
             return;
         }
 
         Volatile.Write(ref _disconnectReason, reason);
+        if (reason.Kind == DisconnectKind.V1Fallback && RemoteEndPoint is { } remote)
+        {
+            _config.V1OnlyAddresses.Add(remote);
+        }
         PeerLog.Disconnected(_logger, Id, _remoteText, reason);
         _scheduler.Unregister(this);
         _handshakeDone.TrySetException(new PeerDisconnectedException(reason));

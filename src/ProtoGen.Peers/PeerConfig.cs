@@ -102,6 +102,18 @@ public sealed record PeerConfig
     /// </summary>
     public NonceCache NonceCache { get; init; } = new();
 
+    /// <summary>
+    /// When to speak the BIP324 encrypted transport (default <see cref="V2TransportMode.Preferred"/>, as Bitcoin Core).
+    /// While it is not <see cref="V2TransportMode.Off"/> our version advertises NODE_P2P_V2.
+    /// </summary>
+    public V2TransportMode V2Transport { get; init; } = V2TransportMode.Preferred;
+
+    /// <summary>
+    /// Addresses that failed a v2 attempt by Bitcoin Core's rule and get v1 next time. Connections made from one
+    /// configuration share it; give configurations one instance to share what they learn.
+    /// </summary>
+    public V1OnlyAddresses V1OnlyAddresses { get; init; } = new();
+
     /// <summary>The pool receive buffers come from (default: <see cref="MemoryPool{T}.Shared"/>).</summary>
     public MemoryPool<byte>? MemoryPool { get; init; }
 
@@ -152,6 +164,9 @@ public sealed record PeerConfig
 
     /// <summary>Whether to dispose the stream when the peer stops (default true: the peer owns its connection).</summary>
     public bool DisposeStream { get; init; } = true;
+
+    /// <summary>The services our version announces: <see cref="Services"/>, plus NODE_P2P_V2 while v2 is not off (Bitcoin Core).</summary>
+    internal ServiceFlags AdvertisedServices => V2Transport == V2TransportMode.Off ? Services : Services | ServiceFlags.P2PV2;
 
     /// <summary>The user agent in BIP14 form: <c>/Name:Version(comment; comment)/</c>.</summary>
     public string UserAgent

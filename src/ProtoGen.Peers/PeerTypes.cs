@@ -72,6 +72,14 @@ public enum DisconnectKind
     /// was also discouraged (never for a local peer).
     /// </summary>
     Misbehaving,
+
+    /// <summary>
+    /// Our v2 (BIP324) attempt failed the way Bitcoin Core's <c>ShouldReconnectV1</c> describes: we opened the
+    /// connection, sent at least a v1 header's worth of our key and received nothing at all before it ended. The remote
+    /// most likely speaks v1 only; its address was remembered in <see cref="PeerConfig.V1OnlyAddresses"/>, so the next
+    /// attempt uses v1 (<c>Peer.ConnectAsync</c> makes it at once).
+    /// </summary>
+    V1Fallback,
 }
 
 /// <summary>Why a peer ended: a kind, a human-readable detail and, for protocol violations, the error code.</summary>

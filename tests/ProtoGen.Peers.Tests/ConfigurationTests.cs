@@ -124,6 +124,19 @@ public class ConfigurationTests
 
         var version = await raw.ExpectAsync<VersionMessage>("version");
 
+        // With the v2 transport on (the default) NODE_P2P_V2 is announced besides the configured services.
+        Assert.Equal(services | ServiceFlags.P2PV2, version.Services);
+        Assert.Equal(services | ServiceFlags.P2PV2, version.SenderAddress!.Value.Services);
+    }
+
+    [Fact]
+    public async Task With_v2_off_exactly_the_configured_services_are_advertised()
+    {
+        var services = ServiceFlags.Network | ServiceFlags.Witness;
+        await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(services: services) with { V2Transport = V2TransportMode.Off }, PeerDirection.Outbound);
+
+        var version = await raw.ExpectAsync<VersionMessage>("version");
+
         Assert.Equal(services, version.Services);
         Assert.Equal(services, version.SenderAddress!.Value.Services);
     }
@@ -134,7 +147,7 @@ public class ConfigurationTests
         var services = ServiceFlags.Network | ServiceFlags.Bloom | ServiceFlags.Witness;
         await using var pair = await PeerPair.HandshakeAsync(ProtocolConfig.Create(services: services), ProtocolConfig.Create());
 
-        Assert.Equal(services, pair.Server.RemoteServices);
+        Assert.Equal(services | ServiceFlags.P2PV2, pair.Server.RemoteServices);
         Assert.True(pair.Server.Features.Witness);
     }
 

@@ -18,7 +18,8 @@ public class MessageAdmissionTests
     public async Task Messages_before_version_are_ignored_without_disconnecting()
     {
         var log = new MessageLog();
-        await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(listener: log), PeerDirection.Inbound);
+        // The raw remote speaks v1 and opens with something other than version, which a v2-enabled responder reads as a v2 key (as Bitcoin Core does): these rules are the v1 transport's.
+        await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(listener: log) with { V2Transport = V2TransportMode.Off }, PeerDirection.Inbound);
 
         await raw.SendAsync(new PingMessage { Nonce = 7 });
         await raw.SendAsync(new InvMessage { Inventory = new WireArray<InventoryVector>([Item]) });

@@ -206,8 +206,10 @@ public class MessageHookTests
     private static PipeRemote Connect(ConcurrentQueue<Hooked>? writes = null, ConcurrentQueue<Hooked>? reads = null)
     {
         var (time, scheduler) = TestConfig.FakeClock();
+        // The raw remote speaks v1 and opens with something other than version, which a v2-enabled responder reads as a v2 key (as Bitcoin Core does): these rules are the v1 transport's.
         var config = TestConfig.Create(time: time, scheduler: scheduler) with
         {
+            V2Transport = V2TransportMode.Off,
             OnWrite = writes is null ? null : (_, command, bytes, message, error) => writes.Enqueue(new Hooked(command.ToString(), bytes, message, error)),
             OnRead = reads is null ? null : (_, command, bytes, message, error) => reads.Enqueue(new Hooked(command.ToString(), bytes, message, error)),
         };

@@ -22,7 +22,8 @@ public class ReceiveBudgetTests
     {
         var clock = new ProtocolClock();
         var budget = new PeerBudget(maxPartialMessageBytes: Budget);
-        var config = ProtocolConfig.Create(clock) with { Budget = budget, HandshakeTimeout = TimeSpan.FromHours(1) };
+        // v1 framing: the raw holders open with a partial message, not a version header.
+        var config = ProtocolConfig.Create(clock) with { Budget = budget, HandshakeTimeout = TimeSpan.FromHours(1), V2Transport = V2TransportMode.Off };
 
         var holders = new List<RawPeer>();
         try
@@ -85,7 +86,8 @@ public class ReceiveBudgetTests
     public async Task A_block_we_asked_for_is_read_while_the_budget_is_exhausted()
     {
         var budget = new PeerBudget(maxPartialMessageBytes: Budget);
-        var config = ProtocolConfig.Create() with { Budget = budget };
+        // v1 framing: the raw hog opens with a partial message, not a version header.
+        var config = ProtocolConfig.Create() with { Budget = budget, V2Transport = V2TransportMode.Off };
         await using var hog = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
         await hog.SendRawAsync(IncompleteBlock(config.Network.Magic, Budget + (64 * 1024)));
         await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers == 1, "the unrequested holder paused");

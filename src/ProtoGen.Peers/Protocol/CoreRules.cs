@@ -79,10 +79,10 @@ internal sealed class CoreRules
         _peer.QueueControl(new VersionMessage
         {
             Version = _config.ProtocolVersion,
-            Services = _config.Services,
+            Services = _config.AdvertisedServices,
             Timestamp = _peer.Time.GetUtcNow().ToUnixTimeSeconds(),
             ReceiverAddress = receiver,
-            SenderAddress = NetworkAddress.Unspecified with { Services = _config.Services },
+            SenderAddress = NetworkAddress.Unspecified with { Services = _config.AdvertisedServices },
             Nonce = _config.NonceCache.Create(),
             UserAgent = _config.UserAgent,
             StartHeight = _config.StartHeight?.Invoke() ?? 0,

@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace ProtoGen.Peers.Transport;
@@ -26,6 +27,12 @@ internal sealed class Connection
     private readonly SendQueue _queue;
     private readonly FlowControl _flow;
     private readonly CancellationTokenSource _shutdown = new();
+
+    // Wakes the write loop when the read loop has given the transport what it needed to send more of its own bytes
+    // (a key exchange); used only until the transport is ready for messages.
+    private readonly Channel<bool> _transportOutput = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly TaskCompletionSource _transportReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _transportPending;
     private long _bytesRead;
     private long _bytesWritten;
 
@@ -36,6 +43,11 @@ internal sealed class Connection
         _handler = handler;
         _queue = queue;
         _flow = flow;
+        _transportPending = !transport.IsReady;
+        if (!_transportPending)
+        {
+            _transportReady.TrySetResult();
+        }
         if (stream is not null)
         {
             _stream = stream;
@@ -74,6 +86,18 @@ internal sealed class Connection
         {
             return 0;
         }
+    }
+
+    /// <summary>
+    /// Completes with true once the transport is ready for messages (at once for v1; for v2 once the remote's key is
+    /// in), or with false when <paramref name="stopped"/> completes first.
+    /// </summary>
+    /// <param name="stopped">Completes when the peer has stopped.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<bool> WaitForTransportAsync(Task stopped, CancellationToken cancellationToken)
+    {
+        var first = await Task.WhenAny(_transportReady.Task, stopped).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return first == _transportReady.Task;
     }
 
     /// <summary>The read loop (completed before <see cref="Start"/>).</summary>
@@ -120,6 +144,7 @@ internal sealed class Connection
         }
 
         _flow.Release();
+        (_transport as IDisposable)?.Dispose();
         await _input.CompleteAsync().ConfigureAwait(false);
         try
         {
@@ -169,7 +194,8 @@ internal sealed class Connection
                             break;
                         }
 
-                        if (!_transport.TryRead(ref buffer, out var message))
+                        bool got = _transport.TryRead(ref buffer, out var message);
+                        if (!got)
                         {
                             break;
                         }
@@ -180,6 +206,15 @@ internal sealed class Connection
                 finally
                 {
                     Interlocked.Add(ref _bytesRead, available - buffer.Length);
+                    if (_transportPending)
+                    {
+                        _transportPending = !_transport.IsReady;
+                        _transportOutput.Writer.TryWrite(true);
+                        if (!_transportPending)
+                        {
+                            _transportReady.TrySetResult();
+                        }
+                    }
 
                     // Paused with whole messages still buffered: mark nothing examined, so the next read returns them at once.
                     _input.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);
@@ -243,6 +278,7 @@ internal sealed class Connection
         var written = new List<TaskCompletionSource>();
         try
         {
+            await WriteTransportOutputAsync(written, token).ConfigureAwait(false);
             var reader = _queue.Reader;
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
@@ -299,6 +335,31 @@ internal sealed class Connection
                     sent.TrySetException(error);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Until the transport is ready for messages, writes its own bytes as they become due (a key exchange: some at
+    /// once, the rest once the remote's bytes have been read); queued messages wait meanwhile.
+    /// </summary>
+    private async ValueTask WriteTransportOutputAsync(List<TaskCompletionSource> written, CancellationToken token)
+    {
+        while (true)
+        {
+            // Read first: everything the transport queued before it became ready is written below.
+            bool ready = _transport.IsReady;
+            int bytes = _transport.WritePendingOutput(_output);
+            if (bytes > 0)
+            {
+                await FlushAsync(written, bytes, token).ConfigureAwait(false);
+            }
+
+            if (ready)
+            {
+                return;
+            }
+
+            await _transportOutput.Reader.ReadAsync(token).ConfigureAwait(false);
         }
     }
 

@@ -20,6 +20,14 @@ internal static class ForeignStart
     public static bool HasMagic(ReadOnlySpan<byte> start, BitcoinNetwork expected) =>
         BinaryPrimitives.ReadUInt32LittleEndian(start) == expected.Magic;
 
+    /// <summary>
+    /// Whether <paramref name="start"/> (at least 4 bytes) is recognisably not a v2 key: another known network's magic,
+    /// or text. Used only to explain a connection that already failed, never to end one (a random key can look like either).
+    /// </summary>
+    /// <param name="start">The first bytes received.</param>
+    public static bool IsRecognisable(ReadOnlySpan<byte> start) =>
+        start.Length >= sizeof(uint) && (BitcoinNetwork.FindByMagic(BinaryPrimitives.ReadUInt32LittleEndian(start)) is not null || IsText(start.Slice(0, sizeof(uint))));
+
     /// <summary>Describes the remote from the first bytes it sent (at least 4), which do not carry our magic.</summary>
     /// <param name="start">The first bytes received.</param>
     /// <param name="expected">Our network.</param>

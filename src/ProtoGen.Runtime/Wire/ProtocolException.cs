@@ -55,6 +55,9 @@ public enum ProtocolError
 
     /// <summary>A peer sent more decoy packets than allowed where a real packet was due.</summary>
     TooManyDecoys = 16,
+
+    /// <summary>The remote speaks a transport this end does not accept (a v1 peer where the encrypted transport is required).</summary>
+    TransportNotAccepted = 17,
 }
 
 /// <summary>

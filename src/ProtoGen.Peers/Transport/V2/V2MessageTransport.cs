@@ -1,0 +1,319 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
+
+namespace ProtoGen.Peers.Transport.V2;
+
+/// <summary>
+/// The BIP324 transport of one connection: the handshake (<see cref="V2Handshake"/>), then every message as one
+/// encrypted packet whose contents are its message type (a short id or the 12-byte command) and its payload. As a
+/// responder it first looks at the remote's opening bytes: a v1 <c>version</c> header with our magic is served by the
+/// v1 framing from then on (unless v2 is required), anything else runs the v2 responder.
+/// </summary>
+/// <remarks>
+/// The read loop drives the handshake and the decoder; the write loop the handshake's output and the encoder. Until
+/// the handshake is complete both go through one lock, because deriving the keys (on the read side) seals our version
+/// packet with the encoder that the write side uses next. After that the two directions share nothing.
+/// </remarks>
+internal sealed class V2MessageTransport : IMessageTransport, IDisposable
+{
+    private readonly object _gate = new();
+    private readonly BitcoinNetwork _network;
+    private readonly bool _acceptV1;
+    private readonly V2Handshake _handshake;
+    private V1MessageTransport? _v1;
+    private byte[]? _sessionId;
+    private volatile bool _complete;
+    private volatile bool _ready;
+    private bool _handshakeSent;
+    private byte[]? _firstReceived;
+    private bool _disposed;
+
+    private V2MessageTransport(BitcoinNetwork network, V2Handshake handshake, bool acceptV1)
+    {
+        _network = network;
+        _handshake = handshake;
+        _acceptV1 = acceptV1;
+    }
+
+    /// <summary>The transport of a connection we opened (our key and garbage are due at once).</summary>
+    /// <param name="network">Our network (its magic salts the keys).</param>
+    public static V2MessageTransport CreateInitiator(BitcoinNetwork network) =>
+        new(network, V2Handshake.CreateInitiator(network.Magic), acceptV1: false);
+
+    /// <summary>The transport of a connection we accepted.</summary>
+    /// <param name="network">Our network.</param>
+    /// <param name="acceptV1">Whether a v1 peer is served (false when v2 is required).</param>
+    public static V2MessageTransport CreateResponder(BitcoinNetwork network, bool acceptV1) =>
+        new(network, V2Handshake.CreateResponder(network.Magic), acceptV1);
+
+    /// <summary>A transport over a given handshake (tests: fixed keys and garbage).</summary>
+    /// <param name="network">Our network.</param>
+    /// <param name="handshake">The handshake; owned from now on.</param>
+    /// <param name="acceptV1">Whether a v1 peer is served.</param>
+    internal static V2MessageTransport Create(BitcoinNetwork network, V2Handshake handshake, bool acceptV1) => new(network, handshake, acceptV1);
+
+    /// <inheritdoc/>
+    public string Name => _v1 is null ? "v2" : "v1";
+
+    /// <inheritdoc/>
+    public ReadOnlyMemory<byte> SessionId => _sessionId;
+
+    /// <inheritdoc/>
+    public bool IsReady => _ready;
+
+    /// <summary>Whether we opened the connection.</summary>
+    public bool IsInitiator => _handshake.IsInitiator;
+
+    /// <summary>Whether the remote turned out to speak v1 (a responder served it as v1).</summary>
+    public bool IsV1 => _v1 is not null;
+
+    /// <summary>Whether the v2 handshake finished (the remote's version packet verified).</summary>
+    public bool IsHandshakeComplete => _complete;
+
+    /// <summary>
+    /// Bitcoin Core's rule for retrying a connection with v1: we opened it, nothing at all has been received (we are
+    /// still waiting for the remote's key) and we have sent at least a v1 header's worth of bytes, so that a v1-only
+    /// remote has had the chance to read our key as a bad header and close.
+    /// </summary>
+    /// <param name="bytesReceived">Bytes the connection has received.</param>
+    /// <param name="bytesSent">Bytes the connection has sent.</param>
+    public bool ShouldReconnectV1(long bytesReceived, long bytesSent)
+    {
+        lock (_gate)
+        {
+            return _handshake.IsInitiator
+                && _handshake.State == V2HandshakeState.AwaitingKey
+                && bytesReceived == 0
+                && bytesSent >= FrameHeader.Size;
+        }
+    }
+
+    /// <summary>
+    /// For a v2 attempt of ours that never completed, what the remote's first bytes show it speaks instead (another
+    /// network's v1, or not Bitcoin at all), when they show it; else null.
+    /// </summary>
+    public string? DescribeForeignStart()
+    {
+        lock (_gate)
+        {
+            return _firstReceived is { } first && !_complete && ForeignStart.IsRecognisable(first) && !ForeignStart.HasMagic(first, _network)
+                ? ForeignStart.Describe(first, _network)
+                : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message)
+    {
+        if (_v1 is { } v1)
+        {
+            return v1.TryRead(ref buffer, out message);
+        }
+
+        if (!_complete && !ReadHandshake(ref buffer))
+        {
+            message = default;
+            return _v1 is not null && _v1.TryRead(ref buffer, out message);
+        }
+
+        var decoder = _handshake.Decoder;
+        while (true)
+        {
+            var start = buffer;
+            var status = decoder.TryRead(ref buffer, out var contents);
+            switch (status)
+            {
+                case V2ReadStatus.Incomplete:
+                    message = default;
+                    return false;
+                case V2ReadStatus.Decoy:
+                    // Verified and dropped; it costs its bytes and no memory.
+                    continue;
+            }
+
+            int wireSize = V2Packet.SizeOf(contents.Length);
+            var wireBytes = start.Slice(0, start.Length - buffer.Length);
+            if (!V2MessageType.TryRead(contents.Span, out var command, out int typeSize))
+            {
+                // An unknown short id, or a long form that is not a command: dropped, the peer kept (Bitcoin Core).
+                message = new TransportMessage(default, ReadOnlySequence<byte>.Empty, wireSize, wireBytes, TransportMessageStatus.InvalidCommand);
+                return true;
+            }
+
+            message = new TransportMessage(command, new ReadOnlySequence<byte>(contents.Slice(typeSize)), wireSize, wireBytes, TransportMessageStatus.Ok);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer) =>
+
+        // A v2 packet's type is encrypted with the rest of it: it is known only once the whole packet is in.
+        _v1?.PendingCommand(buffer);
+
+    /// <inheritdoc/>
+    public int Measure(IMessage message, WireContext context, out int payloadLength)
+    {
+        if (_v1 is { } v1)
+        {
+            return v1.Measure(message, context, out payloadLength);
+        }
+
+        payloadLength = message.GetEncodedSize(context);
+        if (payloadLength > ProtocolLimits.MaxMessagePayload)
+        {
+            throw new ProtocolException(ProtocolError.EncodeLimitExceeded, string.Create(CultureInfo.InvariantCulture, $"{message.Command}: payload of {payloadLength} bytes exceeds the protocol limit {ProtocolLimits.MaxMessagePayload}"));
+        }
+
+        return V2Packet.SizeOf(V2MessageType.SizeOf(message.Command) + payloadLength);
+    }
+
+    /// <inheritdoc/>
+    public void Write(Span<byte> destination, IMessage message, WireContext context, int payloadLength)
+    {
+        if (_v1 is { } v1)
+        {
+            v1.Write(destination, message, context, payloadLength);
+            return;
+        }
+
+        int typeSize = V2MessageType.Write(message.Command, destination.Slice(V2Packet.ContentsOffset));
+        var writer = new WireWriter(destination.Slice(V2Packet.ContentsOffset + typeSize, payloadLength), context);
+        try
+        {
+            message.WriteTo(ref writer);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {payloadLength} bytes measured"), e);
+        }
+
+        if (writer.BytesWritten != payloadLength)
+        {
+            // A size function that disagrees with its encoder would seal garbage: never send such a packet.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded {writer.BytesWritten} bytes but measured {payloadLength}"));
+        }
+
+        if (_complete)
+        {
+            _handshake.Encoder.Seal(destination);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _handshake.Encoder.Seal(destination);
+        }
+    }
+
+    /// <summary>Writes a decoy packet (the remote verifies and drops it); only once the keys are derived.</summary>
+    /// <param name="output">The connection's output.</param>
+    /// <param name="contentsLength">The decoy's contents length.</param>
+    /// <returns>The bytes written.</returns>
+    public int WriteDecoy(IBufferWriter<byte> output, int contentsLength)
+    {
+        lock (_gate)
+        {
+            return _handshake.Encoder.WriteDecoy(output, contentsLength);
+        }
+    }
+
+    /// <inheritdoc/>
+    public int WritePendingOutput(IBufferWriter<byte> output)
+    {
+        if (_handshakeSent || _v1 is not null)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return 0;
+            }
+
+            var pending = _handshake.PendingSend;
+            if (pending.IsEmpty)
+            {
+                // Once the keys are derived, everything of the handshake that we send is queued at once.
+                _handshakeSent = _handshake.CanSend;
+                return 0;
+            }
+
+            pending.Span.CopyTo(output.GetSpan(pending.Length));
+            output.Advance(pending.Length);
+            _handshake.MarkSent(pending.Length);
+            return pending.Length;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _handshake.Dispose();
+        }
+    }
+
+    /// <summary>Feeds the handshake; returns true once it is complete and application packets may follow.</summary>
+    private bool ReadHandshake(ref ReadOnlySequence<byte> buffer)
+    {
+        lock (_gate)
+        {
+            if (_handshake.State == V2HandshakeState.MaybeV1)
+            {
+                CheckForeignV1(buffer);
+            }
+            else if (_firstReceived is null && _handshake.IsInitiator && buffer.Length >= sizeof(uint))
+            {
+                // Kept to explain a failure later: a remote that is not speaking v2 may have answered with something else.
+                _firstReceived = new byte[(int)Math.Min(buffer.Length, ForeignStart.BytesToDescribe)];
+                buffer.Slice(0, _firstReceived.Length).CopyTo(_firstReceived);
+            }
+
+            _handshake.Receive(ref buffer);
+            switch (_handshake.State)
+            {
+                case V2HandshakeState.V1Detected:
+                    if (!_acceptV1)
+                    {
+                        throw new ProtocolException(ProtocolError.TransportNotAccepted, "the remote speaks v1 and this node requires the v2 transport");
+                    }
+
+                    _v1 = new V1MessageTransport(_network);
+                    _ready = true;
+                    return false;
+                case V2HandshakeState.Complete:
+                    _sessionId = _handshake.SessionId.ToArray();
+                    _complete = true;
+                    _ready = true;
+                    return true;
+                default:
+                    _ready = _handshake.CanSend;
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>A v1 <c>version</c> header with another network's magic: say which network, as the v1 framing does.</summary>
+    private void CheckForeignV1(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < V2Protocol.V1PrefixLength)
+        {
+            return;
+        }
+
+        Span<byte> start = stackalloc byte[V2Protocol.V1PrefixLength];
+        buffer.Slice(0, start.Length).CopyTo(start);
+        if (!ForeignStart.HasMagic(start, _network) && V1Prefix.IsVersionOfAnotherNetwork(start))
+        {
+            throw new ProtocolException(ProtocolError.BadMagic, ForeignStart.Describe(start, _network));
+        }
+    }
+}
