@@ -19,7 +19,7 @@ public class DemoTests
         Assert.Equal(string.Empty, result.Error);
         var lines = result.OutLines;
         Assert.Contains(lines, line => Regex.IsMatch(line, @"^node +listening on 127\.0\.0\.1:\d+ \(mainnet, height 255, tip " + TestData.TipHash + @"\)$"));
-        Assert.Contains(lines, line => line.StartsWith("remote     \"/protogen:0.1.0(demo node)/\", version 70016, services 0x409 (Network, Witness, NetworkLimited), start height 255", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("remote     \"/protogen:0.1.0(demo node)/\", version 70016, services 0xc09 (Network, Witness, NetworkLimited, P2PV2), start height 255", StringComparison.Ordinal));
 
         // Not a terminal: plain progress lines, one per quarter of each phase.
         Assert.Contains("headers    255/255 (100%)", lines);
@@ -46,7 +46,11 @@ public class DemoTests
         var bytes = Row(lines, "bytes");
         Assert.Equal(bytes[0], bytes[1]);
         Assert.Equal(bytes[2], bytes[3]);
-        Assert.True(bytes[2] > 56_691 + (255 * 24), "the block messages alone are 56,691 bytes of blocks plus 255 message headers");
+        // Over v2 each block travels as one packet: 3 length bytes, a header byte, its 1-byte message id and a 16-byte tag.
+        Assert.True(bytes[2] > 56_691 + (255 * 21), "the block messages alone are 56,691 bytes of blocks plus 255 v2 packets' 21 bytes each");
+
+        // Both ends speak BIP324 by default, as Bitcoin Core does.
+        Assert.Matches("^transport  v2, session id [0-9a-f]{64}$", Assert.Single(lines, line => line.StartsWith("transport ", StringComparison.Ordinal)));
 
         Assert.Contains($"tip        {TestData.TipHash} (height 255)", lines);
         Assert.StartsWith("demo ok: 255 blocks synced and verified over loopback in ", lines[^1], StringComparison.Ordinal);
@@ -72,7 +76,7 @@ public class DemoTests
 
         Assert.Equal(0, debug.ExitCode);
         var log = debug.ErrorLines;
-        Assert.Contains(log, line => Regex.IsMatch(line, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending getheaders \(93 bytes\) to peer \d+: version 70016, 1 locator hash\(es\), stop 0{64}$"));
+        Assert.Contains(log, line => Regex.IsMatch(line, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending getheaders \(90 bytes\) to peer \d+: version 70016, 1 locator hash\(es\), stop 0{64}$"));
         Assert.Contains(log, line => line.Contains("debug peer: Received headers (", StringComparison.Ordinal) && line.EndsWith(": 255 header(s), first " + TestData.Block1Hash + ", last " + TestData.TipHash, StringComparison.Ordinal));
         Assert.Equal(255, log.Count(line => line.Contains("debug peer: Received block (", StringComparison.Ordinal)));
         Assert.Equal(255, log.Count(line => line.Contains("debug peer: Sending block (", StringComparison.Ordinal)));
@@ -82,7 +86,8 @@ public class DemoTests
 
         Assert.Equal(0, trace.ExitCode);
         Assert.Contains(trace.ErrorLines, line => line.Contains("trace peer: Received frame version (", StringComparison.Ordinal));
-        Assert.Contains(trace.ErrorLines, line => line.StartsWith("00000000  f9 be b4 d9 76 65 72 73  69 6f 6e 00 00 00 00 00  |....version.....|", StringComparison.Ordinal));
+        // Over v2 a received message's hexdump is its decrypted contents: version in the long form (0, then the command).
+        Assert.Contains(trace.ErrorLines, line => line.StartsWith("00000000  00 76 65 72 73 69 6f 6e  00 00 00 00 00 ", StringComparison.Ordinal));
     }
 
     [Fact]

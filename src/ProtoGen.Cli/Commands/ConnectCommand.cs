@@ -26,6 +26,7 @@ internal sealed class ConnectCommand : Command
         NetworkOption.Spec("the network: " + NetworkOption.Names + " (default mainnet)"),
         OptionSpec.Value("headers", "N", "also sync and verify up to N headers from the node (headers-first, no blocks)"),
         OptionSpec.Value("timeout", "S", "seconds allowed for the connection, the handshake, a ping and each sync response (default 30)", 't'),
+        V2Option.Spec("the encrypted transport (BIP324): prefer (default: try v2, fall back to v1 as Bitcoin Core does), off, require"),
     ];
 
     /// <inheritdoc/>
@@ -44,7 +45,8 @@ internal sealed class ConnectCommand : Command
     public override string Details =>
         "HOST is a name or an address ([v6]:PORT for IPv6); PORT defaults to the network's (8333 on mainnet).\n" +
         "Performs the version handshake and prints the remote's protocol version, user agent, services and\n" +
-        "start height, the negotiated features and a ping round trip. With --headers N it then syncs up to N\n" +
+        "start height, the negotiated features, the transport (v1, or v2 with its session id, which both ends\n" +
+        "can compare out of band) and a ping round trip. With --headers N it then syncs up to N\n" +
         "headers (getheaders -> headers, 2,000 at a time), checking that each links to its parent and meets\n" +
         "its proof-of-work target, and prints the tip reached. Then it disconnects.\n" +
         "Unreachable host, refused connection, handshake or sync timeout: exit 5. Invalid headers: exit 7.";
@@ -62,12 +64,13 @@ internal sealed class ConnectCommand : Command
         var target = HostPort.Parse(Name, text, network.DefaultPort);
         int? headers = arguments.Value("headers") is { } count ? OptionValues.ParseInt(Name, "headers", count, 1, MaxHeaders) : null;
         var timeout = arguments.Value("timeout") is { } seconds ? OptionValues.ParseSeconds(Name, "timeout", seconds, 3600) : TimeSpan.FromSeconds(30);
+        var v2 = V2Option.Parse(Name, arguments.Value("v2"));
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
         try
         {
-            return RunAsync(context, logs, arguments.LogLevel, network, target, headers, timeout, stop.Token).GetAwaiter().GetResult();
+            return RunAsync(context, logs, arguments.LogLevel, network, target, headers, timeout, v2, stop.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException e) when (stop.IsStopRequested)
         {
@@ -75,7 +78,7 @@ internal sealed class ConnectCommand : Command
         }
     }
 
-    private async Task<int> RunAsync(CommandContext context, CliLoggerProvider logs, LogLevel level, BitcoinNetwork network, HostPort target, int? headers, TimeSpan timeout, CancellationToken stop)
+    private async Task<int> RunAsync(CommandContext context, CliLoggerProvider logs, LogLevel level, BitcoinNetwork network, HostPort target, int? headers, TimeSpan timeout, V2TransportMode v2, CancellationToken stop)
     {
         var output = context.Out;
         var store = new ChainStore(network);
@@ -88,6 +91,7 @@ internal sealed class ConnectCommand : Command
             Listener = sync,
             HandshakeTimeout = timeout,
             RelayTransactions = false,
+            V2Transport = v2,
             Logger = logs.CreateLogger("peer"),
 
             // Version nonces of this command only: another command run in the same process (the tests run listen and
@@ -110,6 +114,8 @@ internal sealed class ConnectCommand : Command
             output.WriteLine($"services     {PeerFormat.Services(remote.Services)}");
             output.WriteLine(PeerFormat.Invariant($"start height {remote.StartHeight ?? 0}"));
             output.WriteLine($"features     {PeerFormat.Features(peer.Features)}");
+            string fellBack = peer.TransportName == "v1" && config.V1OnlyAddresses.Count > 0 ? " (the node closed on our v2 key: reconnected with v1)" : string.Empty;
+            output.WriteLine($"transport    {V2Option.Describe(peer)}{fellBack}");
             output.WriteLine($"ping         {(ping is { } rtt ? PeerFormat.Duration(rtt) + " round trip" : peer.ProtocolVersion <= 60000 ? "not supported (protocol 60000 or lower)" : "no pong within the timeout")}");
             output.Flush();
 

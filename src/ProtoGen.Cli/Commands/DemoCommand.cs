@@ -123,6 +123,7 @@ internal sealed class DemoCommand : Command
             output.WriteLine($"peer       connected to {target}, handshake in {PeerFormat.Duration(handshakeTime)}");
             output.WriteLine(PeerFormat.Invariant($"remote     {PeerFormat.Quote(remote.UserAgent)}, version {remote.Version}, services {PeerFormat.Services(remote.Services)}, start height {remote.StartHeight ?? 0}"));
             output.WriteLine($"features   {PeerFormat.Features(peer.Features)}");
+            output.WriteLine($"transport  {V2Option.Describe(peer)}");
             output.Flush();
 
             var progress = new SyncProgressView(output, context.IsInteractive && level > LogLevel.Debug);

@@ -36,6 +36,7 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("max-inbound", "N", "keep at most N inbound peers, evicting or refusing beyond (default 189, as Bitcoin Core)"),
         OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 4096)"),
         OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
+        V2Option.Spec("the encrypted transport (BIP324): prefer (default: serve v2 and v1, whichever a peer opens with), off, require"),
         OptionSpec.Value("metrics-port", "N", "serve the peer metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
     ];
 
@@ -60,6 +61,9 @@ internal sealed class ListenCommand : Command
         "connect are disconnected (and discouraged, except local peers); addresses are rate-limited into a\n" +
         "small address book that answers an inbound peer's first getaddr. Refusals, evictions and accept\n" +
         "errors are logged at --log-level warning and info; the counters are printed when it stops.\n" +
+        "Peers are served BIP324's encrypted transport (v2) or v1, whichever they open with, and NODE_P2P_V2\n" +
+        "is advertised; --v2 off serves v1 only, --v2 require refuses v1 peers. The connect line names the\n" +
+        "transport and a v2 session id.\n" +
         "--metrics-port N serves the peer metrics (docs/observability.md) for Prometheus on\n" +
         "http://127.0.0.1:N/metrics.";
 
@@ -83,14 +87,15 @@ internal sealed class ListenCommand : Command
             Discouraged = new DiscouragedAddresses(),
             Activity = new PeerActivity(),
         };
+        var v2 = V2Option.Parse(Name, arguments.Value("v2"));
         int? metricsPort = arguments.Value("metrics-port") is { } metricsText ? OptionValues.ParseInt(Name, "metrics-port", metricsText, 0, 65535) : null;
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
-        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, metricsPort, stop).GetAwaiter().GetResult();
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, v2, metricsPort, stop).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, int? metricsPort, StopSignal stop)
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, V2TransportMode v2, int? metricsPort, StopSignal stop)
     {
         // The collector counts from the first peer on; the endpoint answers scrapes until the node has stopped.
         using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName);
@@ -104,6 +109,7 @@ internal sealed class ListenCommand : Command
             Listener = node.Listener,
             StartHeight = () => store.Height,
             Logger = logs.CreateLogger("peer"),
+            V2Transport = v2,
 
             // Version nonces of this command only: another command run in the same process (the tests run listen and
             // connect side by side) must not look like a connection to ourselves.
@@ -187,7 +193,7 @@ internal sealed class ListenCommand : Command
         }
 
         var remote = peer.RemoteVersion!;
-        Write(output, PeerFormat.Invariant($"connect    peer {peer.Id} {PeerFormat.Address(peer.RemoteEndPoint)}: agent {PeerFormat.Quote(remote.UserAgent)}, version {remote.Version}, services {PeerFormat.Services(remote.Services)}, start height {remote.StartHeight ?? 0}"));
+        Write(output, PeerFormat.Invariant($"connect    peer {peer.Id} {PeerFormat.Address(peer.RemoteEndPoint)}: agent {PeerFormat.Quote(remote.UserAgent)}, version {remote.Version}, services {PeerFormat.Services(remote.Services)}, start height {remote.StartHeight ?? 0}, transport {V2Option.Describe(peer)}"));
         _ = PingAsync(peer, stop);
     }
 

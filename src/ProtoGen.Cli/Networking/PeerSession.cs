@@ -18,33 +18,66 @@ internal static class PeerSession
     /// <summary>How long a peer may take to stop after we disconnect it.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Connects over TCP and waits for the version handshake.</summary>
+    /// <summary>
+    /// Connects over TCP and waits for the version handshake. With the v2 transport preferred it speaks v2 first and,
+    /// when that attempt ends as Bitcoin Core would retry it with v1 (<see cref="DisconnectKind.V1Fallback"/>: the
+    /// remote closed on our key, or never answered it), connects again with v1, as Core does.
+    /// </summary>
     /// <param name="command">The command, for errors.</param>
-    /// <param name="config">The peer's configuration.</param>
+    /// <param name="config">The peer's configuration (its <see cref="PeerConfig.HandshakeTimeout"/> bounds each handshake).</param>
     /// <param name="target">The remote.</param>
-    /// <param name="timeout">The time allowed for the connection and, again, for the handshake.</param>
+    /// <param name="timeout">The time allowed for each TCP connection and, again, for each handshake.</param>
     /// <param name="stop">The command's stop request.</param>
     /// <exception cref="CliException">Unreachable, refused, timed out or handshake failed (exit code 5).</exception>
     public static async Task<Peer> ConnectAsync(string command, PeerConfig config, HostPort target, TimeSpan timeout, CancellationToken stop)
     {
-        Peer peer;
+        ArgumentNullException.ThrowIfNull(config);
+        var peer = await AttemptAsync(command, config, target, timeout, tryV2: config.V2Transport != V2TransportMode.Off, stop).ConfigureAwait(false);
+        if (peer.DisconnectReason?.Kind == DisconnectKind.V1Fallback)
+        {
+            peer = await AttemptAsync(command, config, target, timeout, tryV2: false, stop).ConfigureAwait(false);
+        }
+
+        if (!peer.IsHandshakeComplete)
+        {
+            throw NetworkFailures.Handshake(command, target.ToString(), peer, null);
+        }
+
+        return peer;
+    }
+
+    /// <summary>One connection and handshake; returns the peer handshaken, or ended as a v1 fallback.</summary>
+    private static async Task<Peer> AttemptAsync(string command, PeerConfig config, HostPort target, TimeSpan timeout, bool tryV2, CancellationToken stop)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
             connecting.CancelAfter(timeout);
             try
             {
-                peer = await Peer.ConnectAsync(config, target.Host, target.Port, connecting.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(target.Host, target.Port, connecting.Token).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
+                socket.Dispose();
                 throw NetworkFailures.Connect(command, target.ToString(), e);
             }
             catch (OperationCanceledException e) when (!stop.IsCancellationRequested)
             {
+                socket.Dispose();
                 throw new CliException(ExitCodes.Unreachable, PeerFormat.Invariant($"{command}: cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s"), e);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
             }
         }
 
+        var remote = socket.RemoteEndPoint;
+        // Preferred: v2 unless the address failed a v2 attempt already (then PeerConfig.V1OnlyAddresses has it).
+        var peer = Peer.Outbound(config, new NetworkStream(socket, ownsSocket: true), remote, reconnectsOnV1Fallback: tryV2);
+        peer.Start();
         using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stop);
         handshake.CancelAfter(timeout);
         try
@@ -55,13 +88,24 @@ internal static class PeerSession
         catch (PeerDisconnectedException)
         {
             await StopAsync(peer).ConfigureAwait(false);
+            if (peer.DisconnectReason?.Kind == DisconnectKind.V1Fallback)
+            {
+                return peer;
+            }
+
             throw NetworkFailures.Handshake(command, target.ToString(), peer, null);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
-            var error = NetworkFailures.Handshake(command, target.ToString(), peer, timeout);
+            // The peer's own deadline (the same timeout) may end it as a v1 fallback just as this wait gives up.
+            peer.Disconnect(DisconnectKind.HandshakeTimeout, PeerFormat.Invariant($"no version handshake within {timeout.TotalSeconds:0.###} s"));
             await StopAsync(peer).ConfigureAwait(false);
-            throw error;
+            if (peer.DisconnectReason?.Kind == DisconnectKind.V1Fallback)
+            {
+                return peer;
+            }
+
+            throw NetworkFailures.Handshake(command, target.ToString(), peer, timeout);
         }
         catch
         {

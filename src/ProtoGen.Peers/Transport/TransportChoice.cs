@@ -65,6 +65,11 @@ internal static class TransportChoice
             return new DisconnectReason(DisconnectKind.ProtocolViolation, foreign, ProtocolError.BadMagic);
         }
 
+        if (reason.Kind == DisconnectKind.HandshakeTimeout && v2.IsAwaitingGarbageTerminator)
+        {
+            return reason with { Detail = reason.Detail + " (the v2 garbage terminator never came: the remote may be a v2 node of another network)" };
+        }
+
         if (peer.Config.V2Transport != V2TransportMode.Preferred || !v2.ShouldReconnectV1(connection.BytesRead, connection.BytesWritten))
         {
             return reason;

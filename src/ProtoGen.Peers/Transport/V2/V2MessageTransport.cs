@@ -70,6 +70,21 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     /// <summary>Whether the remote turned out to speak v1 (a responder served it as v1).</summary>
     public bool IsV1 => _v1 is not null;
 
+    /// <summary>
+    /// Whether the keys are derived but the remote's garbage terminator never came: what a v2 peer of another network
+    /// looks like (its keys are salted with another magic, so its terminator differs from the one we expect).
+    /// </summary>
+    public bool IsAwaitingGarbageTerminator
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_disposed && _handshake.State == V2HandshakeState.AwaitingGarbageTerminator;
+            }
+        }
+    }
+
     /// <summary>Whether the v2 handshake finished (the remote's version packet verified).</summary>
     public bool IsHandshakeComplete => _complete;
 
@@ -122,7 +137,6 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
         var decoder = _handshake.Decoder;
         while (true)
         {
-            var start = buffer;
             var status = decoder.TryRead(ref buffer, out var contents);
             switch (status)
             {
@@ -134,8 +148,9 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
                     continue;
             }
 
+            // What logs show of it: the decrypted contents (message type and payload), not the ciphertext.
             int wireSize = V2Packet.SizeOf(contents.Length);
-            var wireBytes = start.Slice(0, start.Length - buffer.Length);
+            var wireBytes = new ReadOnlySequence<byte>(contents);
             if (!V2MessageType.TryRead(contents.Span, out var command, out int typeSize))
             {
                 // An unknown short id, or a long form that is not a command: dropped, the peer kept (Bitcoin Core).
