@@ -74,6 +74,7 @@ demo_ms=$(( ($(date +%s%N) - demo_start) / 1000000 ))
 grep -q "^blocks     255/255 (100%), 56,691 bytes$" <<< "$output" || fail "the demo did not report 255/255 blocks"
 grep -q "^tip        $tip (height 255)$" <<< "$output" || fail "the demo did not end at tip $tip"
 grep -qE "^ping +[0-9.]+ m?s round trip$" <<< "$output" || fail "the demo printed no ping round trip"
+grep -qE "^transport  v2, session id [0-9a-f]{64}$" <<< "$output" || fail "the demo did not speak BIP324 v2 (native secp256k1 beside the binary)"
 grep -qE "^  block +0 +0 +255 +255$" <<< "$output" || fail "the demo's message table does not show 255 blocks each way"
 demo_last="$(tail -n 1 <<< "$output")"
 [[ "$demo_last" == "demo ok: 255 blocks synced and verified over loopback in "* ]] || fail "the demo ended with '$demo_last'"

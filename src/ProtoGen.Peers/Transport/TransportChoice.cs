@@ -59,6 +59,14 @@ internal static class TransportChoice
             return reason;
         }
 
+        if (v2.RemoteSpokeV1)
+        {
+            // Not Core's rule (it would not retry once bytes came back), but certain: those bytes were v1.
+            return peer.Config.V2Transport == V2TransportMode.Preferred
+                ? new DisconnectReason(DisconnectKind.V1Fallback, reason.Detail + "; the next connection to it uses v1")
+                : reason;
+        }
+
         if (reason.Kind != DisconnectKind.ProtocolViolation && v2.DescribeForeignStart() is { } foreign)
         {
             // Our key was answered with another network's v1 or something that is not Bitcoin: say so, as v1 does.

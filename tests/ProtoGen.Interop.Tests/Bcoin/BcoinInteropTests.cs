@@ -66,7 +66,12 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
             // bcoin's side of the same connection.
             var seen = await Poll.UntilAsync(() => Miner.FindPeerAsync(config.UserAgent), p => p is not null, Timeouts.Short, "our peer in bcoin's getpeerinfo");
             Assert.Equal(70016, seen!.Value.GetProperty("version").GetInt32());
-            Assert.Equal("00000409", seen.Value.GetProperty("services").GetString()); // NODE_NETWORK | NODE_WITNESS | NODE_NETWORK_LIMITED
+            Assert.Equal("00000c09", seen.Value.GetProperty("services").GetString()); // NODE_NETWORK | NODE_WITNESS | NODE_NETWORK_LIMITED | NODE_P2P_V2
+
+            // bcoin speaks v1 only: our v2 attempt was answered in v1 and the connection that stands is v1.
+            Assert.Equal("v1", peer.TransportName);
+            Assert.Null(peer.SessionId);
+            Assert.True(config.V1OnlyAddresses.Count == 1, "the v2 attempt's address is remembered as v1-only");
             Assert.True(seen.Value.GetProperty("inbound").GetBoolean());
             Assert.True(seen.Value.GetProperty("relaytxes").GetBoolean());
             Assert.True(peer.IsConnected);

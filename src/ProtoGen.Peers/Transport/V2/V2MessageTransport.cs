@@ -29,6 +29,7 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     private volatile bool _ready;
     private bool _handshakeSent;
     private byte[]? _firstReceived;
+    private int _keyBytesSent;
     private bool _disposed;
 
     private V2MessageTransport(BitcoinNetwork network, V2Handshake handshake, bool acceptV1)
@@ -84,6 +85,9 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             }
         }
     }
+
+    /// <summary>Whether the remote (we dialled it) answered our key with a v1 message header of our network.</summary>
+    public bool RemoteSpokeV1 { get; private set; }
 
     /// <summary>Whether the v2 handshake finished (the remote's version packet verified).</summary>
     public bool IsHandshakeComplete => _complete;
@@ -252,12 +256,23 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             }
 
             var pending = _handshake.PendingSend;
+            if (_handshake.IsInitiator && !_handshake.CanSend)
+            {
+                // Our key first, our garbage only once the remote's key shows it speaks v2: a v1 node reads 64 bytes
+                // as at most three bad headers instead of up to 4,159 (bcoin raises a peer's ban score for each), and
+                // it has still had a v1 header's worth to close on (Bitcoin Core's condition for retrying with v1).
+                int keyLeft = Math.Max(0, V2Protocol.EllSwiftKeySize - _keyBytesSent);
+                pending = pending.Slice(0, Math.Min(pending.Length, keyLeft));
+            }
+
             if (pending.IsEmpty)
             {
                 // Once the keys are derived, everything of the handshake that we send is queued at once.
                 _handshakeSent = _handshake.CanSend;
                 return 0;
             }
+
+            _keyBytesSent += pending.Length;
 
             pending.Span.CopyTo(output.GetSpan(pending.Length));
             output.Advance(pending.Length);
@@ -285,11 +300,20 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             {
                 CheckForeignV1(buffer);
             }
-            else if (_firstReceived is null && _handshake.IsInitiator && buffer.Length >= sizeof(uint))
+            else if (_firstReceived is null && _handshake.IsInitiator && _handshake.State == V2HandshakeState.AwaitingKey && buffer.Length >= V2Protocol.V1PrefixLength)
             {
                 // Kept to explain a failure later: a remote that is not speaking v2 may have answered with something else.
                 _firstReceived = new byte[(int)Math.Min(buffer.Length, ForeignStart.BytesToDescribe)];
                 buffer.Slice(0, _firstReceived.Length).CopyTo(_firstReceived);
+                if (ForeignStart.HasMagic(_firstReceived, _network) && MessageCommand.FromBytes(_firstReceived.AsSpan(sizeof(uint), MessageCommand.Size)).IsValid)
+                {
+                    // A v1 node answered our key with a v1 message of our network (bcoin sends its version first, and
+                    // a reject for our key): no random key starts with our magic and a well-formed command. It has read
+                    // our key as bad headers; the next attempt must be v1.
+                    RemoteSpokeV1 = true;
+                    var command = MessageCommand.FromBytes(_firstReceived.AsSpan(sizeof(uint), MessageCommand.Size));
+                    throw new ProtocolException(ProtocolError.TransportNotAccepted, $"the remote answered our v2 key with a v1 '{command}' message: it speaks v1 only");
+                }
             }
 
             _handshake.Receive(ref buffer);
