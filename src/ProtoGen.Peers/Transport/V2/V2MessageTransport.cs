@@ -29,6 +29,9 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     private volatile bool _ready;
     private bool _handshakeSent;
     private byte[]? _firstReceived;
+    private bool _remoteKeyStarted;
+    private bool _remoteSpokeV1;
+    private long _handshakeBytesOut;
     private bool _disposed;
 
     private V2MessageTransport(BitcoinNetwork network, V2Handshake handshake, bool acceptV1)
@@ -76,18 +79,22 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     /// <summary>
     /// Bitcoin Core's rule for retrying a connection with v1: we opened it, nothing at all has been received (we are
     /// still waiting for the remote's key) and we have sent at least a v1 header's worth of bytes, so that a v1-only
-    /// remote has had the chance to read our key as a bad header and close.
+    /// remote has had the chance to read our key as a bad header and close. Also true when the remote answered (or
+    /// spoke first, as bcoin does) with a v1 <c>version</c> header of our network instead of a key.
     /// </summary>
     /// <param name="bytesReceived">Bytes the connection has received.</param>
-    /// <param name="bytesSent">Bytes the connection has sent.</param>
+    /// <param name="bytesSent">Bytes the connection has counted as sent.</param>
     public bool ShouldReconnectV1(long bytesReceived, long bytesSent)
     {
         lock (_gate)
         {
+            // The connection counts bytes once their flush returns, which can be after the remote has read them and
+            // closed: the bytes this transport handed to the output count as sent too (Core counts what send() took).
             return _handshake.IsInitiator
-                && _handshake.State == V2HandshakeState.AwaitingKey
-                && bytesReceived == 0
-                && bytesSent >= FrameHeader.Size;
+                && (_remoteSpokeV1
+                    || (_handshake.State == V2HandshakeState.AwaitingKey
+                        && bytesReceived == 0
+                        && Math.Max(bytesSent, _handshakeBytesOut) >= FrameHeader.Size));
         }
     }
 
@@ -247,6 +254,7 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             pending.Span.CopyTo(output.GetSpan(pending.Length));
             output.Advance(pending.Length);
             _handshake.MarkSent(pending.Length);
+            _handshakeBytesOut += pending.Length;
             return pending.Length;
         }
     }
@@ -270,7 +278,12 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             {
                 CheckForeignV1(buffer);
             }
-            else if (_firstReceived is null && _handshake.IsInitiator && buffer.Length >= sizeof(uint))
+            else if (_handshake.IsInitiator && !_remoteKeyStarted && !CheckV1Answer(buffer))
+            {
+                return false;
+            }
+
+            if (_firstReceived is null && _handshake.IsInitiator && buffer.Length >= sizeof(uint))
             {
                 // Kept to explain a failure later: a remote that is not speaking v2 may have answered with something else.
                 _firstReceived = new byte[(int)Math.Min(buffer.Length, ForeignStart.BytesToDescribe)];
@@ -298,6 +311,29 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
                     _ready = _handshake.CanSend;
                     return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// For our own v2 attempt, before the remote's key is taken: a v1 <c>version</c> header of our network instead
+    /// (a v1 node that speaks first, as bcoin does, or that answers) ends the attempt as a v1 remote. Returns false
+    /// while the first bytes could still be that header (16 are needed to tell).
+    /// </summary>
+    private bool CheckV1Answer(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> start = stackalloc byte[V2Protocol.V1PrefixLength];
+        int length = (int)Math.Min(buffer.Length, start.Length);
+        buffer.Slice(0, length).CopyTo(start);
+        switch (V1Prefix.Check(start.Slice(0, length), _network.Magic))
+        {
+            case V1PrefixMatch.V1:
+                _remoteSpokeV1 = true;
+                throw new ProtocolException(ProtocolError.TransportNotAccepted, "the remote sent a v1 version message instead of a v2 key: it speaks v1 only");
+            case V1PrefixMatch.NotV1:
+                _remoteKeyStarted = true;
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -170,6 +170,68 @@ public sealed class V2FallbackTests
     }
 
     [Fact]
+    public async Task ConnectAsync_preferred_to_a_v1_node_that_speaks_first_falls_back_to_v1()
+    {
+        // Like bcoin: the listener sends its version as soon as it accepts, before reading anything.
+        var reasons = new List<DisconnectReason>();
+        var config = Recording(V2TransportMode.Preferred, reasons);
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        var script = Task.Run(async () =>
+        {
+            using (var first = await server.AcceptSocketAsync())
+            {
+                await first.SendAsync(Frame.ToArray(config.Network.Magic, RawPeer.Version()));
+                await ReadUntilClosedAsync(first);
+            }
+
+            using var second = await server.AcceptSocketAsync();
+            await second.SendAsync(Frame.ToArray(config.Network.Magic, RawPeer.Version()));
+            return await ReadExactlyAsync(second, 24);
+        });
+
+        var peer = await Peer.ConnectAsync(config, "127.0.0.1", ((IPEndPoint)server.LocalEndpoint).Port).WaitAsync(PeerPair.Timeout);
+        try
+        {
+            var header = await script.WaitAsync(PeerPair.Timeout);
+
+            // The second connection opens with a v1 version header of our network.
+            Assert.Equal(Frame.ToArray(config.Network.Magic, RawPeer.Version())[..16], header[..16]);
+            Assert.Equal("v1", peer.TransportName);
+            var fallback = Assert.Single(Snapshot(reasons), r => r.Kind == DisconnectKind.V1Fallback);
+            Assert.Contains("v1 version message", fallback.Detail, StringComparison.Ordinal);
+            Assert.True(config.V1OnlyAddresses.Contains(server.LocalEndpoint));
+        }
+        finally
+        {
+            peer.Disconnect();
+            await peer.WaitForDisconnectAsync().WaitAsync(PeerPair.Timeout);
+        }
+    }
+
+    [Fact]
+    public async Task Required_ends_on_a_v1_version_instead_of_a_key_as_transport_not_accepted()
+    {
+        var config = Config(V2TransportMode.Required);
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        var script = Task.Run(async () =>
+        {
+            using var socket = await server.AcceptSocketAsync();
+            await socket.SendAsync(Frame.ToArray(config.Network.Magic, RawPeer.Version()));
+            await ReadUntilClosedAsync(socket);
+        });
+
+        var peer = await Peer.ConnectAsync(config, "127.0.0.1", ((IPEndPoint)server.LocalEndpoint).Port).WaitAsync(PeerPair.Timeout);
+        var reason = await Eventually.DisconnectedAsync(peer);
+        await script.WaitAsync(PeerPair.Timeout);
+
+        Assert.Equal(DisconnectKind.ProtocolViolation, reason.Kind);
+        Assert.Equal(ProtocolError.TransportNotAccepted, reason.ProtocolError);
+        Assert.Equal(0, config.V1OnlyAddresses.Count);
+    }
+
+    [Fact]
     public async Task Our_v2_key_answered_with_another_networks_version_is_named()
     {
         using var server = new TcpListener(IPAddress.Loopback, 0);
@@ -218,5 +280,34 @@ public sealed class V2FallbackTests
         var (payload, _) = await raw.ReceiveUntilAsync("version");
 
         Assert.NotEqual(ServiceFlags.None, WireSerializer.Decode<VersionMessage>(payload).Services & ServiceFlags.P2PV2);
+    }
+
+    private static async Task ReadUntilClosedAsync(Socket socket)
+    {
+        var scratch = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(scratch.AsMemory()).AsTask().WaitAsync(PeerPair.Timeout) > 0)
+            {
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset by the peer: closed all the same.
+        }
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)
+    {
+        var bytes = new byte[count];
+        int read = 0;
+        while (read < count)
+        {
+            int got = await socket.ReceiveAsync(bytes.AsMemory(read)).AsTask().WaitAsync(PeerPair.Timeout);
+            Assert.True(got > 0, "closed before a v1 header arrived");
+            read += got;
+        }
+
+        return bytes;
     }
 }
