@@ -86,8 +86,23 @@ public sealed class V1OnlyAddresses
         var key = Normalize(address);
         lock (_gate)
         {
-            // The queue keeps the key until it reaches the front; removing it there is then a no-op.
-            return _addresses.Remove(key);
+            if (!_addresses.Remove(key))
+            {
+                return false;
+            }
+
+            // Rebuilt without it (rare, at most Capacity entries), so that adding it again gives it a fresh place.
+            int count = _order.Count;
+            for (int i = 0; i < count; i++)
+            {
+                var next = _order.Dequeue();
+                if (!next.Equals(key))
+                {
+                    _order.Enqueue(next);
+                }
+            }
+
+            return true;
         }
     }
 

@@ -83,6 +83,6 @@ internal static class TransportChoice
             return reason;
         }
 
-        return new DisconnectReason(DisconnectKind.V1Fallback, $"nothing came back for our v2 key ({reason.Detail}): the remote speaks v1 only; the next connection to it uses v1");
+        return new DisconnectReason(DisconnectKind.V1Fallback, $"the remote does not speak v2 ({reason.Detail}): it speaks v1 only; the next connection to it uses v1");
     }
 }

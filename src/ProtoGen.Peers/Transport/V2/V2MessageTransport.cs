@@ -30,6 +30,8 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     private bool _handshakeSent;
     private byte[]? _firstReceived;
     private int _keyBytesSent;
+    private bool _remoteKeyStarted;
+    private long _handshakeBytesOut;
     private bool _disposed;
 
     private V2MessageTransport(BitcoinNetwork network, V2Handshake handshake, bool acceptV1)
@@ -95,18 +97,22 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     /// <summary>
     /// Bitcoin Core's rule for retrying a connection with v1: we opened it, nothing at all has been received (we are
     /// still waiting for the remote's key) and we have sent at least a v1 header's worth of bytes, so that a v1-only
-    /// remote has had the chance to read our key as a bad header and close.
+    /// remote has had the chance to read our key as a bad header and close. Also true when the remote answered (or
+    /// spoke first, as bcoin does) with a v1 <c>version</c> header of our network instead of a key.
     /// </summary>
     /// <param name="bytesReceived">Bytes the connection has received.</param>
-    /// <param name="bytesSent">Bytes the connection has sent.</param>
+    /// <param name="bytesSent">Bytes the connection has counted as sent.</param>
     public bool ShouldReconnectV1(long bytesReceived, long bytesSent)
     {
         lock (_gate)
         {
+            // The connection counts bytes once their flush returns, which can be after the remote has read them and
+            // closed: the bytes this transport handed to the output count as sent too (Core counts what send() took).
             return _handshake.IsInitiator
-                && _handshake.State == V2HandshakeState.AwaitingKey
-                && bytesReceived == 0
-                && bytesSent >= FrameHeader.Size;
+                && (RemoteSpokeV1
+                    || (_handshake.State == V2HandshakeState.AwaitingKey
+                        && bytesReceived == 0
+                        && Math.Max(bytesSent, _handshakeBytesOut) >= FrameHeader.Size));
         }
     }
 
@@ -277,6 +283,7 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             pending.Span.CopyTo(output.GetSpan(pending.Length));
             output.Advance(pending.Length);
             _handshake.MarkSent(pending.Length);
+            _handshakeBytesOut += pending.Length;
             return pending.Length;
         }
     }
@@ -300,20 +307,16 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
             {
                 CheckForeignV1(buffer);
             }
-            else if (_firstReceived is null && _handshake.IsInitiator && _handshake.State == V2HandshakeState.AwaitingKey && buffer.Length >= V2Protocol.V1PrefixLength)
+            else if (_handshake.IsInitiator && !_remoteKeyStarted && !CheckV1Answer(buffer))
+            {
+                return false;
+            }
+
+            if (_firstReceived is null && _handshake.IsInitiator && buffer.Length >= sizeof(uint))
             {
                 // Kept to explain a failure later: a remote that is not speaking v2 may have answered with something else.
                 _firstReceived = new byte[(int)Math.Min(buffer.Length, ForeignStart.BytesToDescribe)];
                 buffer.Slice(0, _firstReceived.Length).CopyTo(_firstReceived);
-                if (ForeignStart.HasMagic(_firstReceived, _network) && MessageCommand.FromBytes(_firstReceived.AsSpan(sizeof(uint), MessageCommand.Size)).IsValid)
-                {
-                    // A v1 node answered our key with a v1 message of our network (bcoin sends its version first, and
-                    // a reject for our key): no random key starts with our magic and a well-formed command. It has read
-                    // our key as bad headers; the next attempt must be v1.
-                    RemoteSpokeV1 = true;
-                    var command = MessageCommand.FromBytes(_firstReceived.AsSpan(sizeof(uint), MessageCommand.Size));
-                    throw new ProtocolException(ProtocolError.TransportNotAccepted, $"the remote answered our v2 key with a v1 '{command}' message: it speaks v1 only");
-                }
             }
 
             _handshake.Receive(ref buffer);
@@ -338,6 +341,42 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
                     return false;
             }
         }
+    }
+
+    /// <summary>
+    /// For our own v2 attempt, before the remote's key is taken: a v1 message header of our network instead (a v1 node
+    /// that speaks first, as bcoin does with its version, or that answers our key, as bcoin does with a reject) ends
+    /// the attempt as a v1 remote: no random key starts with our magic and a well-formed command. Returns false while
+    /// the first bytes could still be such a header (16 are needed to tell).
+    /// </summary>
+    private bool CheckV1Answer(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> start = stackalloc byte[V2Protocol.V1PrefixLength];
+        int length = (int)Math.Min(buffer.Length, start.Length);
+        buffer.Slice(0, length).CopyTo(start);
+        Span<byte> magic = stackalloc byte[sizeof(uint)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(magic, _network.Magic);
+        int compared = Math.Min(length, sizeof(uint));
+        if (!start.Slice(0, compared).SequenceEqual(magic.Slice(0, compared)))
+        {
+            _remoteKeyStarted = true;
+            return true;
+        }
+
+        if (length < start.Length)
+        {
+            return false;
+        }
+
+        var command = MessageCommand.FromBytes(start.Slice(sizeof(uint)));
+        if (!command.IsValid)
+        {
+            _remoteKeyStarted = true;
+            return true;
+        }
+
+        RemoteSpokeV1 = true;
+        throw new ProtocolException(ProtocolError.TransportNotAccepted, $"the remote sent a v1 '{command}' message instead of a v2 key: it speaks v1 only");
     }
 
     /// <summary>A v1 <c>version</c> header with another network's magic: say which network, as the v1 framing does.</summary>
