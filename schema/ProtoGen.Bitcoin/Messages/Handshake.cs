@@ -98,6 +98,27 @@ public sealed partial record SendTxRcnclMessage
     public ulong Salt { get; init; }
 }
 
+/// <summary>
+/// The <c>feature</c> message (BIP434): announces support for an optional peer-to-peer feature, between version and
+/// verack, to a peer whose version is at least 70017. Unknown feature ids are ignored.
+/// </summary>
+/// <remarks>
+/// The id is kept as the bytes the peer sent: BIP434 asks for printable ASCII only with a SHOULD, and Bitcoin Core
+/// accepts other bytes, so decoding them as text could merge two different ids. The lengths are the BIP's MUSTs and
+/// are checked by the decoder.
+/// </remarks>
+[Message("feature", MinProtocolVersion = ProtocolVersions.Bip434)]
+public sealed partial record FeatureMessage
+{
+    /// <summary>The feature's globally unique id: 4 to 80 bytes, printable ASCII by convention (for example <c>BIP434</c>).</summary>
+    [MaxLength(ProtocolLimits.MaxFeatureIdLength, MinLength = ProtocolLimits.MinFeatureIdLength)]
+    public WireBytes FeatureId { get; init; }
+
+    /// <summary>Feature-specific data, at most 512 bytes (empty when the feature needs none).</summary>
+    [MaxLength(ProtocolLimits.MaxFeatureDataLength)]
+    public WireBytes Data { get; init; }
+}
+
 /// <summary>The <c>ping</c> message; since BIP31 it carries a nonce that the pong echoes.</summary>
 [Message("ping")]
 public sealed partial record PingMessage
