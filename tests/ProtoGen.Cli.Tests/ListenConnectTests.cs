@@ -24,7 +24,7 @@ public class ListenConnectTests
         Assert.Equal(string.Empty, connect.Error);
         var lines = connect.OutLines;
         Assert.Matches($@"^connected    127\.0\.0\.1:{port} \(mainnet\), handshake in ", lines[0]);
-        Assert.Contains("version      70016 (negotiated 70016)", lines);
+        Assert.Contains("version      70017 (negotiated 70017)", lines);
         Assert.Contains("user agent   \"/protogen:0.1.0/\"", lines);
         Assert.Contains("services     0x409 (Network, Witness, NetworkLimited)", lines);
         Assert.Contains("start height 255", lines);
@@ -44,9 +44,9 @@ public class ListenConnectTests
         var log = served.OutLines;
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ listening on 127\.0\.0\.1:\d+ \(mainnet, height 255, tip " + TestData.TipHash + @"\); Ctrl-C or SIGTERM stops$", log[0]);
         var connected = Assert.Single(log, l => l.Contains(" connect    peer ", StringComparison.Ordinal));
-        Assert.Matches(@"connect    peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70016, services 0x409 \(Network, Witness, NetworkLimited\), start height 0$", connected);
+        Assert.Matches(@"connect    peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70017, services 0x409 \(Network, Witness, NetworkLimited\), start height 0$", connected);
         var disconnected = Assert.Single(log, l => l.Contains(" disconnect peer ", StringComparison.Ordinal));
-        Assert.Matches(@"disconnect peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70016, sent \d+ messages \([\d,]+ bytes\), received \d+ messages \([\d,]+ bytes\), ping [\d.]+ m?s, connected [\d.]+ m?s, reason RemoteClosed: ", disconnected);
+        Assert.Matches(@"disconnect peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70017, sent \d+ messages \([\d,]+ bytes\), received \d+ messages \([\d,]+ bytes\), ping [\d.]+ m?s, connected [\d.]+ m?s, reason RemoteClosed: ", disconnected);
         Assert.True(Array.IndexOf(log, connected) < Array.IndexOf(log, disconnected));
         Assert.Contains(log, l => l.EndsWith(" stopping (SIGTERM): disconnecting 0 peers", StringComparison.Ordinal));
         Assert.EndsWith(" stopped: 1 peer served", log[^1], StringComparison.Ordinal);
@@ -229,7 +229,7 @@ public class ListenConnectTests
         var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{port}", "--network", "regtest", "--log-level", "debug"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: version 70016, services 0x409 \(Network, Witness, NetworkLimited\), user agent ""/protogen:0\.1\.0/"""));
+        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: version 70017, services 0x409 \(Network, Witness, NetworkLimited\), user agent ""/protogen:0\.1\.0/"""));
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received verack (24 bytes) from peer ", StringComparison.Ordinal));
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received pong (32 bytes) from peer ", StringComparison.Ordinal));
         Assert.Contains(result.ErrorLines, l => l.Contains("info  peer: Peer ", StringComparison.Ordinal) && l.Contains(" handshake complete", StringComparison.Ordinal));
