@@ -70,7 +70,7 @@ internal static class SerializerEmitter
         w.WriteLine("typeof(" + model.FullyQualifiedName + "),");
         w.WriteLine(message.MinProtocolVersion.ToString(CultureInfo.InvariantCulture) + ",");
         w.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture) + ",");
-        w.WriteLine(FileHeader.Literal(DescribeLimits(model)) + ");");
+        w.WriteLine(FileHeader.Literal(DescribeLimits(model)) + (message.V2ShortId == 0 ? string.Empty : ", " + message.V2ShortId.ToString(CultureInfo.InvariantCulture)) + ");");
         w.Indentation--;
         w.WriteLine();
         w.WriteLine(MessageCommandType + " global::ProtoGen.IMessage.Command => Command;");
