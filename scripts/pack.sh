@@ -297,8 +297,8 @@ expect_line() {
 }
 expect_line "encoded weather 07000000065a7572696368d70028"
 expect_line "dispatched weather from local: station 7 'Zurich' 21.5C humidity 40"
-expect_line "catalogue: weather; bitcoin set: 36 messages"
-expect_line "peer received weather at protocol 70016: equal; bitcoin ping answered"
+expect_line "catalogue: weather; bitcoin set: 37 messages"
+expect_line "peer received weather at protocol 70017: equal; bitcoin ping answered"
 echo "pack: the consumer built against the packages and ran (the generator ran from the ProtoGen.Runtime package)"
 
 # --- 4. the generator's diagnostics in a consumer --------------------------------------------------------------------

@@ -167,6 +167,7 @@ public sealed class Seeds
             new SendCmpctMessage { HighBandwidth = true, Version = 2 },
             new FeeFilterMessage { FeeRate = 1000 },
             new SendTxRcnclMessage { Version = 1, Salt = block170.Header.Nonce },
+            new FeatureMessage { FeatureId = "BIP434"u8.ToArray(), Data = new byte[] { 1, 2, 3 } },
             new PingMessage { Nonce = headers[1].Nonce },
             new PongMessage { Nonce = headers[1].Nonce },
             new RejectMessage { RejectedCommand = "tx", Code = RejectCode.NonStandard, Reason = "dust", Hash = txIds[0] },

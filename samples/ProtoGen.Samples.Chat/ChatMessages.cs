@@ -18,7 +18,7 @@ public static partial class ChatMessages
     /// <summary>
     /// The protocol version from which <see cref="ChatPostMessage.SentAt"/> is on the wire. A peer negotiates one
     /// version for the connection (the lower of the two version messages), and the same version gates fields of the
-    /// Bitcoin set and of this one; 70016 is the newest version ProtoGen speaks (BIP339).
+    /// Bitcoin set and of this one; 70016 is the version of BIP339 (ProtoGen speaks up to 70017, BIP434).
     /// </summary>
     public const int TimestampVersion = 70016;
 

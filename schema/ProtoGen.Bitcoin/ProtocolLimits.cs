@@ -85,4 +85,13 @@ public static class ProtocolLimits
 
     /// <summary>Most items Bitcoin Core asks for in one getdata (<c>MAX_GETDATA_SZ</c>).</summary>
     public const int MaxGetDataRequest = 1_000;
+
+    /// <summary>Shortest feature id in a <c>feature</c> message (BIP434: "BIPx" for BIPs 1-9).</summary>
+    public const int MinFeatureIdLength = 4;
+
+    /// <summary>Longest feature id in a <c>feature</c> message (BIP434; Core <c>MAX_FEATUREID_LENGTH</c>).</summary>
+    public const int MaxFeatureIdLength = 80;
+
+    /// <summary>Largest feature data in a <c>feature</c> message (BIP434; Core <c>MAX_FEATUREDATA_LENGTH</c>).</summary>
+    public const int MaxFeatureDataLength = 512;
 }

@@ -3,8 +3,8 @@ namespace ProtoGen.Bitcoin;
 /// <summary>Protocol versions that change the wire format or the allowed messages (Bitcoin Core <c>node/protocol_version.h</c>, btcd <c>wire/protocol.go</c>).</summary>
 public static class ProtocolVersions
 {
-    /// <summary>The version this library speaks by default: BIP155 addrv2 and BIP339 wtxidrelay.</summary>
-    public const int Latest = 70016;
+    /// <summary>The version this library speaks by default: BIP155 addrv2, BIP339 wtxidrelay and BIP434 feature negotiation.</summary>
+    public const int Latest = Bip434;
 
     /// <summary>Bitcoin Core's <c>MIN_PEER_PROTO_VERSION</c>: peers below it are disconnected.</summary>
     public const int MinPeer = 31800;
@@ -44,4 +44,10 @@ public static class ProtocolVersions
 
     /// <summary>BIP339 (70016): wtxidrelay; also the version from which addrv2 (BIP155) is announced.</summary>
     public const int Bip339 = 70016;
+
+    /// <summary>
+    /// BIP434 (70017): the <c>feature</c> message between version and verack. Bitcoin Core (master, "BIP434: FEATURE
+    /// message support") advertises it and sends <c>feature</c> only when both sides' versions reach it.
+    /// </summary>
+    public const int Bip434 = 70017;
 }

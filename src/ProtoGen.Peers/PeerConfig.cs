@@ -40,7 +40,7 @@ public sealed record PeerConfig
     /// <summary>The services an outbound peer must advertise, or it is disconnected (Bitcoin Core requires network and witness for full-relay outbound peers).</summary>
     public ServiceFlags RequiredServices { get; init; } = ServiceFlags.None;
 
-    /// <summary>The highest protocol version we speak (default 70016).</summary>
+    /// <summary>The highest protocol version we speak (default 70017: BIP434 feature negotiation).</summary>
     public int ProtocolVersion { get; init; } = PeerDefaults.ProtocolVersion;
 
     /// <summary>Peers below this version are disconnected (Bitcoin Core: 31800).</summary>
@@ -57,6 +57,13 @@ public sealed record PeerConfig
 
     /// <summary>Whether to send <c>sendaddrv2</c> (BIP155) during the handshake when the negotiated version allows it.</summary>
     public bool AnnounceAddrV2 { get; init; } = true;
+
+    /// <summary>
+    /// The BIP434 features we announce, in order of preference: each goes in a <c>feature</c> message after our
+    /// version and before our verack, to peers whose version is at least 70017. At most
+    /// <see cref="PeerDefaults.MaxFeatures"/>, with distinct ids.
+    /// </summary>
+    public IReadOnlyList<PeerFeature> AnnounceFeatures { get; init; } = [];
 
     /// <summary>Whether to send <c>sendheaders</c> (BIP130) after the handshake.</summary>
     public bool SendHeaders { get; init; }
@@ -235,6 +242,20 @@ public sealed record PeerConfig
                 {
                     throw new ArgumentException($"the command '{message.Command}' of {message.MessageType.Name} is already used by the Bitcoin set or another message set", nameof(MessageSets));
                 }
+            }
+        }
+
+        if (AnnounceFeatures.Count > PeerDefaults.MaxFeatures)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"at most {PeerDefaults.MaxFeatures} features may be announced"), nameof(AnnounceFeatures));
+        }
+
+        var featureIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var feature in AnnounceFeatures)
+        {
+            if (feature is null || !featureIds.Add(feature.Id))
+            {
+                throw new ArgumentException($"a feature is null or announced twice: '{feature?.Id}'", nameof(AnnounceFeatures));
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using ProtoGen.Bitcoin;
 
 namespace ProtoGen.Peers;
 
@@ -50,8 +51,16 @@ public static class PeerDefaults
     /// <summary>Nonces of our own recent version messages kept to detect self-connections (btcd <c>sentNonces</c>: 50).</summary>
     public const int SentNonceCacheSize = 50;
 
-    /// <summary>The protocol version advertised (Bitcoin Core <c>PROTOCOL_VERSION</c>).</summary>
-    public const int ProtocolVersion = 70016;
+    /// <summary>The protocol version advertised (Bitcoin Core's master <c>PROTOCOL_VERSION</c>: 70017, BIP434 feature negotiation).</summary>
+    public const int ProtocolVersion = ProtocolVersions.Latest;
+
+    /// <summary>
+    /// BIP434 features recorded per peer (<see cref="Peer.RemoteFeatures"/>) and announced at most
+    /// (<see cref="PeerConfig.AnnounceFeatures"/>). BIP434 sets no count; Bitcoin Core keeps no per-feature state and
+    /// its own test sends 16. Further features from the remote are ignored, so a hostile peer makes us hold at most
+    /// 64 x (80 + 512) bytes, about 37 KiB.
+    /// </summary>
+    public const int MaxFeatures = 64;
 
     /// <summary>Peers below this version are disconnected (Bitcoin Core <c>MIN_PEER_PROTO_VERSION</c>).</summary>
     public const int MinProtocolVersion = 31800;

@@ -18,6 +18,7 @@ public class DescriptorTests
         ["cfheaders"] = (0, ProtocolLimits.MaxMessagePayload),
         ["cfilter"] = (0, ProtocolLimits.MaxMessagePayload),
         ["cmpctblock"] = (70014, ProtocolLimits.MaxMessagePayload),
+        ["feature"] = (70017, ProtocolLimits.MaxMessagePayload),
         ["feefilter"] = (70013, 8),
         ["filteradd"] = (70001, ProtocolLimits.MaxMessagePayload),
         ["filterclear"] = (70001, 0),

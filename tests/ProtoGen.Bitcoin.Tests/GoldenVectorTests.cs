@@ -728,6 +728,10 @@ public class GoldenVectorTests
         => AssertFrame(new SendCmpctMessage { HighBandwidth = true, Version = 2 }, "f9beb4d9" + "73656e64636d706374000000" + "09000000" + "5f09f00d" + "010200000000000000");
 
     [Fact]
+    public void Frame_feature()
+        => AssertFrame(new FeatureMessage { FeatureId = "BIP434"u8.ToArray() }, "f9beb4d9" + "666561747572650000000000" + "08000000" + "f6290655" + "06" + "424950343334" + "00");
+
+    [Fact]
     public void Frame_feefilter()
         => AssertFrame(new FeeFilterMessage { FeeRate = 1000 }, "f9beb4d9" + "66656566696c746572000000" + "08000000" + "e80fd19f" + "e803000000000000");
 
@@ -757,6 +761,7 @@ public class GoldenVectorTests
             "getblocks", "getheaders", "headers", "block", "tx", "mempool", "filterload", "filteradd", "filterclear",
             "merkleblock", "sendheaders", "feefilter", "sendcmpct", "cmpctblock", "getblocktxn", "blocktxn", "wtxidrelay",
             "getcfilters", "cfilter", "getcfheaders", "cfheaders", "getcfcheckpt", "cfcheckpt", "reject", "sendtxrcncl",
+            "feature",
         ];
         Assert.Equal(covered.Order(StringComparer.Ordinal), BitcoinMessages.Messages.Select(m => m.Command).Order(StringComparer.Ordinal));
     }

@@ -11,6 +11,8 @@ public class MessageDescriberTests
         Assert.Equal("0 item(s)", MessageDescriber.Describe(new InvMessage()));
         Assert.Equal("0 headers", MessageDescriber.Describe(new HeadersMessage()));
         Assert.Equal("fee rate 1000 sat/kvB", MessageDescriber.Describe(new FeeFilterMessage { FeeRate = 1000 }));
+        Assert.Equal("id BIP434, data 2 byte(s)", MessageDescriber.Describe(new FeatureMessage { FeatureId = "BIP434"u8.ToArray(), Data = new byte[2] }));
+        Assert.Equal("id 0x00ff017f, data 0 byte(s)", MessageDescriber.Describe(new FeatureMessage { FeatureId = new byte[] { 0, 0xff, 1, 0x7f } }));
     }
 
     [Fact]

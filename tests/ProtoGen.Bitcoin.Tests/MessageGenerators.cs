@@ -165,6 +165,7 @@ internal static class MessageGenerators
         Case(Gen.Select(Gen.Byte, Hash, Hash.Array[0, 4], (f, s, hs) => new CFCheckptMessage { FilterType = f, StopHash = s, FilterHeaders = hs })),
         Case(Gen.Select(Text(12, asciiOnly: true), Gen.Byte, Text(37), Hash.Nullable(0.5), (c, code, r, h) => new RejectMessage { RejectedCommand = c, Code = (RejectCode)code, Reason = r, Hash = h }), trailingOptional: true),
         Case(Gen.Select(Gen.UInt, Gen.ULong, (v, s) => new SendTxRcnclMessage { Version = v, Salt = s })),
+        Case(Gen.Select(Gen.Byte.Array[4, 80], Bytes(512), (id, d) => new FeatureMessage { FeatureId = id, Data = d })),
     ];
 
     /// <summary>The cases as xunit theory data (by name).</summary>

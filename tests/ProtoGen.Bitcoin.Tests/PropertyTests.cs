@@ -209,7 +209,7 @@ public class PropertyTests
         var reader = new WireReader(new byte[] { 1, 2, 3 }.AsMemory());
         Assert.Null(BitcoinMessages.Decode(MessageCommand.Parse("alert"), ref reader));
         Assert.Equal(0, reader.Position);
-        Assert.Null(BitcoinMessages.FindMessage(MessageCommand.Parse("feature")));
+        Assert.Null(BitcoinMessages.FindMessage(MessageCommand.Parse("sendtxrcnl")));
     }
 
     /// <summary>

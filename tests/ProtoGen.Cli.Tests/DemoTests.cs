@@ -19,7 +19,7 @@ public class DemoTests
         Assert.Equal(string.Empty, result.Error);
         var lines = result.OutLines;
         Assert.Contains(lines, line => Regex.IsMatch(line, @"^node +listening on 127\.0\.0\.1:\d+ \(mainnet, height 255, tip " + TestData.TipHash + @"\)$"));
-        Assert.Contains(lines, line => line.StartsWith("remote     \"/protogen:0.1.0(demo node)/\", version 70016, services 0xc09 (Network, Witness, NetworkLimited, P2PV2), start height 255", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("remote     \"/protogen:0.1.0(demo node)/\", version 70017, services 0xc09 (Network, Witness, NetworkLimited, P2PV2), start height 255", StringComparison.Ordinal));
 
         // Not a terminal: plain progress lines, one per quarter of each phase.
         Assert.Contains("headers    255/255 (100%)", lines);
@@ -76,7 +76,7 @@ public class DemoTests
 
         Assert.Equal(0, debug.ExitCode);
         var log = debug.ErrorLines;
-        Assert.Contains(log, line => Regex.IsMatch(line, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending getheaders \(90 bytes\) to peer \d+: version 70016, 1 locator hash\(es\), stop 0{64}$"));
+        Assert.Contains(log, line => Regex.IsMatch(line, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending getheaders \(90 bytes\) to peer \d+: version 70017, 1 locator hash\(es\), stop 0{64}$"));
         Assert.Contains(log, line => line.Contains("debug peer: Received headers (", StringComparison.Ordinal) && line.EndsWith(": 255 header(s), first " + TestData.Block1Hash + ", last " + TestData.TipHash, StringComparison.Ordinal));
         Assert.Equal(255, log.Count(line => line.Contains("debug peer: Received block (", StringComparison.Ordinal)));
         Assert.Equal(255, log.Count(line => line.Contains("debug peer: Sending block (", StringComparison.Ordinal)));

@@ -24,7 +24,7 @@ public class ListenConnectTests
         Assert.Equal(string.Empty, connect.Error);
         var lines = connect.OutLines;
         Assert.Matches($@"^connected    127\.0\.0\.1:{port} \(mainnet\), handshake in ", lines[0]);
-        Assert.Contains("version      70016 (negotiated 70016)", lines);
+        Assert.Contains("version      70017 (negotiated 70017)", lines);
         Assert.Contains("user agent   \"/protogen:0.1.0/\"", lines);
         Assert.Contains("services     0xc09 (Network, Witness, NetworkLimited, P2PV2)", lines);
         Assert.Matches("^transport    v2, session id [0-9a-f]{64}$", Assert.Single(lines, l => l.StartsWith("transport ", StringComparison.Ordinal)));
@@ -45,9 +45,9 @@ public class ListenConnectTests
         var log = served.OutLines;
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ listening on 127\.0\.0\.1:\d+ \(mainnet, height 255, tip " + TestData.TipHash + @"\); Ctrl-C or SIGTERM stops$", log[0]);
         var connected = Assert.Single(log, l => l.Contains(" connect    peer ", StringComparison.Ordinal));
-        Assert.Matches(@"connect    peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70016, services 0xc09 \(Network, Witness, NetworkLimited, P2PV2\), start height 0, transport v2, session id [0-9a-f]{64}$", connected);
+        Assert.Matches(@"connect    peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70017, services 0xc09 \(Network, Witness, NetworkLimited, P2PV2\), start height 0, transport v2, session id [0-9a-f]{64}$", connected);
         var disconnected = Assert.Single(log, l => l.Contains(" disconnect peer ", StringComparison.Ordinal));
-        Assert.Matches(@"disconnect peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70016, sent \d+ messages \([\d,]+ bytes\), received \d+ messages \([\d,]+ bytes\), ping [\d.]+ m?s, connected [\d.]+ m?s, reason RemoteClosed: ", disconnected);
+        Assert.Matches(@"disconnect peer \d+ 127\.0\.0\.1:\d+: agent ""/protogen:0\.1\.0/"", version 70017, sent \d+ messages \([\d,]+ bytes\), received \d+ messages \([\d,]+ bytes\), ping [\d.]+ m?s, connected [\d.]+ m?s, reason RemoteClosed: ", disconnected);
         Assert.True(Array.IndexOf(log, connected) < Array.IndexOf(log, disconnected));
         Assert.Contains(log, l => l.EndsWith(" stopping (SIGTERM): disconnecting 0 peers", StringComparison.Ordinal));
         Assert.EndsWith(" stopped: 1 peer served", log[^1], StringComparison.Ordinal);
@@ -249,7 +249,7 @@ public class ListenConnectTests
         var result = await Task.Run(() => Cli.Run("connect", $"127.0.0.1:{port}", "--network", "regtest", "--log-level", "debug"));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: version 70016, services 0xc09 \(Network, Witness, NetworkLimited, P2PV2\), user agent ""/protogen:0\.1\.0/"""));
+        Assert.Contains(result.ErrorLines, l => Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} debug peer: Sending version \(\d+ bytes\) to peer \d+: version 70017, services 0xc09 \(Network, Witness, NetworkLimited, P2PV2\), user agent ""/protogen:0\.1\.0/"""));
         // v2 packets: 20 bytes around the contents; verack travels in the 13-byte long form, pong with its 1-byte id.
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received verack (33 bytes) from peer ", StringComparison.Ordinal));
         Assert.Contains(result.ErrorLines, l => l.Contains("debug peer: Received pong (29 bytes) from peer ", StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public partial class SharedDescriberTests
 
         // The messages of the demo's sync, rebuilt from the data: its getheaders (from genesis) and the node's headers.
         var blocks = BlockFile.Split(TestData.Read(TestData.Blocks1To255), BitcoinNetwork.Mainnet.Magic).Select(b => WireSerializer.Decode<Block>(b)).ToArray();
-        var getHeaders = new GetHeadersMessage { Version = 70016, Locator = new[] { BitcoinNetwork.Mainnet.GenesisHash }, HashStop = Hash256.Zero };
+        var getHeaders = new GetHeadersMessage { Version = 70017, Locator = new[] { BitcoinNetwork.Mainnet.GenesisHash }, HashStop = Hash256.Zero };
         var headers = new HeadersMessage { Headers = blocks.Select(b => b.Header).ToArray() };
 
         Assert.Equal(Decoded(getHeaders), Logged(demo, "Sending", "getheaders"));

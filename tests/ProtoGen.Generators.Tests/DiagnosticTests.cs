@@ -609,6 +609,38 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PGEN0106_MinLengthAboveMaxLength()
+    {
+        var diagnostics = Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxLength(4, MinLength = 5)]
+                public WireBytes Id { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Id"));
+        Assert.Contains("MinLength", diagnostics[0].GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0106_MinLengthOnACollection() =>
+        Verify(
+            """
+            [Message("bad")]
+            public sealed partial record BadMessage
+            {
+                [MaxCount(4)]
+                [MaxLength(8, MinLength = 1)]
+                public WireArray<string> Names { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0106", "Names"));
+
+    [Fact]
     public void PGEN0108_PropertyNamedLikeAGeneratedMember()
     {
         var diagnostics = Verify(
@@ -726,6 +758,70 @@ public sealed class DiagnosticTests
         string dispatcher = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.DMessages.Dispatcher.g.cs").SourceText.ToString();
         Assert.Contains("global::D.OkMessage.Read", dispatcher, StringComparison.Ordinal);
         Assert.DoesNotContain("ZDuplicateMessage", dispatcher, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(-1)]
+    public void PGEN0206_V2ShortIdOutOfRange(int id)
+    {
+        var diagnostics = Verify(
+            $$"""
+            [Message("bad", V2ShortId = {{id}})]
+            public sealed partial record BadMessage
+            {
+                public int Value { get; init; }
+            }
+            """,
+            invalidType: "BadMessage",
+            ("PGEN0206", $"V2ShortId = {id}"));
+        Assert.Equal($"V2ShortId {id} of 'BadMessage' is out of range: a BIP324 one-byte message type is 1 to 255 (0 introduces the long form); leave it out for none", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void PGEN0206_V2ShortIdAtTheEdgesIsValid()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [Message("one", V2ShortId = 1)]
+            public sealed partial record OneMessage
+            {
+            }
+
+            [Message("last", V2ShortId = 255)]
+            public sealed partial record LastMessage
+            {
+            }
+            """,
+            ValidRest);
+        Assert.Empty(diagnostics);
+        Assert.Empty(Errors(run));
+        string one = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.OneMessage.Serializer.g.cs").SourceText.ToString();
+        Assert.Contains("\"\", 1);", one, StringComparison.Ordinal);
+        string ok = run.Results.Single().GeneratedSources.Single(s => s.HintName == "D.OkMessage.Serializer.g.cs").SourceText.ToString();
+        Assert.DoesNotContain("V2ShortId", ok, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PGEN0207_DuplicateV2ShortId()
+    {
+        var (diagnostics, run) = Analyze(
+            """
+            [Message("first", V2ShortId = 7)]
+            public sealed partial record AFirstMessage
+            {
+            }
+
+            [Message("second", V2ShortId = 7)]
+            public sealed partial record BSecondMessage
+            {
+            }
+            """,
+            ValidRest);
+        AssertDiagnostics(diagnostics, ("PGEN0207", "V2ShortId = 7"));
+        Assert.Equal("V2ShortId 7 of 'BSecondMessage' is already used by 'AFirstMessage' in this assembly; a one-byte message type names one message", diagnostics[0].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Empty(Errors(run));
     }
 
     [Fact]

@@ -140,13 +140,27 @@ public sealed class IncrementalityTests
     {
         var compilation = Initial();
         var (driver, _) = Run(compilation);
-        var edited = Edit(compilation, "[Message(\"ping\")]", "[Message(\"pong\")]");
+        var edited = Edit(compilation, "[Message(\"ping\", V2ShortId = 18)]", "[Message(\"pong\", V2ShortId = 18)]");
         var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.Messages), o => Name(o.Value) == "PingMessage").Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.Summaries)).Reason);
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.SetOutputs)).Reason);
         Assert.All(Outputs(second, TrackingNames.SelectedSet), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+    }
+
+    [Fact]
+    public void V2ShortIdChanged_MessageModified_DispatchCached()
+    {
+        var compilation = Initial();
+        var (driver, _) = Run(compilation);
+        var edited = Edit(compilation, "V2ShortId = 18", "V2ShortId = 19");
+        var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // The id lives in the message's descriptor only: the summaries the dispatcher is built from do not change.
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(second, TrackingNames.Messages), o => Name(o.Value) == "PingMessage").Reason);
+        Assert.All(Outputs(second, TrackingNames.Summaries), o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.All(Outputs(second, TrackingNames.SetOutputs), o => Assert.Contains(o.Reason, CachedOrUnchanged));
     }
 
     [Fact]

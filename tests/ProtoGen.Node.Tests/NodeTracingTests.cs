@@ -39,7 +39,7 @@ public class NodeTracingTests
         var outboundHandshake = Handshake(outbound);
         Assert.Equal(ActivityKind.Client, outboundHandshake.Kind);
         Assert.Equal(ActivityStatusCode.Ok, outboundHandshake.Status);
-        Assert.Equal(70016, outboundHandshake.GetTagItem("bitcoin.protocol_version"));
+        Assert.Equal(70017, outboundHandshake.GetTagItem("bitcoin.protocol_version"));
         Assert.Equal("/ProtoGenTest:0.1.0/", outboundHandshake.GetTagItem("bitcoin.user_agent"));
         Assert.Equal("127.0.0.1", outboundHandshake.GetTagItem("network.peer.address"));
         Assert.Equal(ActivityKind.Server, Handshake(inbound).Kind);

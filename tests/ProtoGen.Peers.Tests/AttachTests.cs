@@ -49,7 +49,7 @@ public class AttachTests
         Assert.Single(addresses);
         Assert.True(rtt >= TimeSpan.Zero);
         Assert.Null(pair.Client.RemoteEndPoint);
-        Assert.Equal(70016, pair.Server.ProtocolVersion);
+        Assert.Equal(70017, pair.Server.ProtocolVersion);
         await Poll.UntilAsync(() => pair.Client.GetStats().BytesSent == pair.Server.GetStats().BytesReceived, "the server counted every byte the client sent");
     }
 

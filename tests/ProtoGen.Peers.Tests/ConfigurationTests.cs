@@ -152,7 +152,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public async Task Default_protocol_version_is_70016_with_feature_negotiation()
+    public async Task Default_protocol_version_is_70017_and_negotiates_70016_with_feature_negotiation()
     {
         await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(), PeerDirection.Outbound);
 
@@ -160,7 +160,7 @@ public class ConfigurationTests
         await raw.SendAsync(RawPeer.Version(70016));
         var (_, beforeVerack) = await raw.ReceiveUntilAsync("verack");
 
-        Assert.Equal(70016, version.Version);
+        Assert.Equal(70017, version.Version);
         Assert.Equal(["wtxidrelay", "sendaddrv2"], beforeVerack);
         Assert.Equal(70016, raw.Peer.ProtocolVersion);
     }
@@ -255,7 +255,7 @@ public class ConfigurationTests
     public void Defaults_are_Bitcoin_Core_like()
     {
         // Bitcoin Core: PING_INTERVAL 2 min, TIMEOUT_INTERVAL 20 min (ping timeout and inactivity), -peertimeout 60 s,
-        // PROTOCOL_VERSION 70016, MIN_PEER_PROTO_VERSION 31800, INVENTORY_BROADCAST_MAX 1000, trickle averages
+        // PROTOCOL_VERSION 70017 (master, BIP434), MIN_PEER_PROTO_VERSION 31800, INVENTORY_BROADCAST_MAX 1000, trickle averages
         // 5 s inbound / 2 s outbound. btcd: stallResponseTimeout 30 s (3x for getheaders), 1000 known inventory,
         // 50 sent nonces.
         Assert.Equal(TimeSpan.FromMinutes(2), PeerDefaults.PingInterval);
@@ -270,7 +270,7 @@ public class ConfigurationTests
         Assert.Equal(1_000, PeerDefaults.KnownInventoryCapacity);
         Assert.Equal(1_000, PeerDefaults.MaxInventoryPerMessage);
         Assert.Equal(50, PeerDefaults.SentNonceCacheSize);
-        Assert.Equal(70016, PeerDefaults.ProtocolVersion);
+        Assert.Equal(70017, PeerDefaults.ProtocolVersion);
         Assert.Equal(ProtocolVersions.Latest, PeerDefaults.ProtocolVersion);
         Assert.Equal(31800, PeerDefaults.MinProtocolVersion);
         Assert.Equal(ProtocolVersions.MinPeer, PeerDefaults.MinProtocolVersion);

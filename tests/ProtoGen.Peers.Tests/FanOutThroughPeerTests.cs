@@ -14,7 +14,7 @@ namespace ProtoGen.Peers.Tests;
 public class FanOutThroughPeerTests
 {
     /// <summary>Messages only allowed between version and verack (Bitcoin Core disconnects after verack).</summary>
-    private static readonly HashSet<string> BeforeVerack = ["wtxidrelay", "sendaddrv2", "sendtxrcncl"];
+    private static readonly HashSet<string> BeforeVerack = ["wtxidrelay", "sendaddrv2", "sendtxrcncl", "feature"];
 
     [Fact]
     public async Task Every_message_of_the_catalogue_reaches_every_listener_of_a_group_through_the_peer()
@@ -25,9 +25,9 @@ public class FanOutThroughPeerTests
         // NODE_BLOOM on, so the bloom messages are admitted (BIP111) like every other message.
         var config = ProtocolConfig.Create(listener: group, services: ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.Bloom);
         await using var raw = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
-        var context = new WireContext(70016, WireFlags.None);
+        var context = new WireContext(70017, WireFlags.None);
 
-        await raw.SendAsync(RawPeer.Version());
+        await raw.SendAsync(RawPeer.Version(protocolVersion: 70017));
         foreach (var command in BeforeVerack)
         {
             await raw.SendAsync(Sample(command), context);
@@ -60,9 +60,13 @@ public class FanOutThroughPeerTests
         }
     }
 
-    /// <summary>A message of the catalogue with default field values (every one encodes; version is built by the test kit).</summary>
-    private static IMessage Sample(string command) =>
-        (IMessage)Activator.CreateInstance(BitcoinMessages.Messages.Single(d => d.Command == command).MessageType)!;
+    /// <summary>
+    /// A message of the catalogue with default field values (every one encodes but feature, whose id has a minimum
+    /// length; version is built by the test kit).
+    /// </summary>
+    private static IMessage Sample(string command) => command == "feature"
+        ? new FeatureMessage { FeatureId = "BIP434"u8.ToArray() }
+        : (IMessage)Activator.CreateInstance(BitcoinMessages.Messages.Single(d => d.Command == command).MessageType)!;
 
     /// <summary>A delegate listener with every property set to record the call (built by reflection, so new messages need no edit).</summary>
     private static BitcoinListeners<Peer> Recorder(string name, ConcurrentQueue<(string, string, Type)> calls)

@@ -13,8 +13,8 @@ public class HandshakeSmokeTests
         var clientListener = new BitcoinListeners<Peers.Peer> { OnPong = (_, m) => pongs.TrySetResult(m) };
         await using var pair = await PeerPair.HandshakeAsync(TestConfig.Create(clientListener), TestConfig.Create());
 
-        Assert.Equal(70016, pair.Client.ProtocolVersion);
-        Assert.Equal(70016, pair.Server.ProtocolVersion);
+        Assert.Equal(70017, pair.Client.ProtocolVersion);
+        Assert.Equal(70017, pair.Server.ProtocolVersion);
         Assert.True(pair.Client.Features.WtxidRelay);
         Assert.True(pair.Server.Features.AddrV2);
         Assert.Equal("/ProtoGenTest:0.1.0/", pair.Server.RemoteVersion!.UserAgent);

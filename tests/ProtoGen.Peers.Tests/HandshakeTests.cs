@@ -16,7 +16,7 @@ public class HandshakeTests
         await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(clock), PeerDirection.Outbound);
 
         var version = await raw.ExpectAsync<VersionMessage>("version");
-        Assert.Equal(70016, version.Version);
+        Assert.Equal(70017, version.Version);
         Assert.Equal(new[] { "version" }, raw.Peer.GetStats().SentByCommand.Keys);
         Assert.False(raw.Peer.IsHandshakeComplete);
 
@@ -45,7 +45,7 @@ public class HandshakeTests
 
         await raw.SendAsync(RawPeer.Version());
         var version = await raw.ExpectAsync<VersionMessage>("version");
-        Assert.Equal(70016, version.Version);
+        Assert.Equal(70017, version.Version);
         Assert.Equal("wtxidrelay", (await raw.ReceiveFrameAsync()).Command.ToString());
         Assert.Equal("sendaddrv2", (await raw.ReceiveFrameAsync()).Command.ToString());
         Assert.Equal("verack", (await raw.ReceiveFrameAsync()).Command.ToString());
@@ -81,7 +81,8 @@ public class HandshakeTests
     [InlineData(70015, 70015)]
     [InlineData(60000, 60000)]
     [InlineData(31800, 31800)]
-    [InlineData(80000, 70016)]
+    [InlineData(70017, 70017)]
+    [InlineData(80000, 70017)]
     public async Task Negotiated_version_with_a_raw_remote(int remoteVersion, int expected)
     {
         await using var raw = await RawPeer.ConnectAsync(ProtocolConfig.Create(), PeerDirection.Inbound);

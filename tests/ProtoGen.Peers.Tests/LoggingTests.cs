@@ -81,7 +81,7 @@ public class LoggingTests
         Assert.Equal($"Sending block ({SizeOut("block")} bytes) to peer {id}: block {block.GetHash()}, {block.Transactions.Count} transaction(s)", Line(sending, "block"));
         Assert.Equal($"Sending tx ({SizeOut("tx")} bytes) to peer {id}: transaction {tx.GetTxId()}, {tx.Inputs.Count} input(s), {tx.Outputs.Count} output(s)", Line(sending, "tx"));
         Assert.EndsWith($", 1 locator hash(es), stop {block.GetHash()}", Line(sending, "getblocks"), StringComparison.Ordinal);
-        Assert.StartsWith($"Sending version ({SizeOut("version")} bytes) to peer {id}: version 70016, services 0xc09 (Network, Witness, NetworkLimited, P2PV2), user agent \"/ProtoGenTest:0.1.0/\", start height 0, relay yes", Line(sending, "version"), StringComparison.Ordinal);
+        Assert.StartsWith($"Sending version ({SizeOut("version")} bytes) to peer {id}: version 70017, services 0xc09 (Network, Witness, NetworkLimited, P2PV2), user agent \"/ProtoGenTest:0.1.0/\", start height 0, relay yes", Line(sending, "version"), StringComparison.Ordinal);
         Assert.Equal($"Sending pong ({SizeOut("pong")} bytes) to peer {id}: nonce 0x000000000000001f", sending.Last(e => (string)log.Field(e, "Command")! == "pong").Message);
 
         // Nothing at Trace when the logger stops at Debug.

@@ -123,7 +123,7 @@ public class PushHelperTests
             ? (f.Decode<GetBlocksMessage>().Version, f.Decode<GetBlocksMessage>().Locator.AsSpan().ToArray(), f.Decode<GetBlocksMessage>().HashStop)
             : (f.Decode<GetHeadersMessage>().Version, f.Decode<GetHeadersMessage>().Locator.AsSpan().ToArray(), f.Decode<GetHeadersMessage>().HashStop)).ToList();
         Assert.Equal(4, requests.Count);
-        Assert.All(requests, r => Assert.Equal(70016u, r.Item1));
+        Assert.All(requests, r => Assert.Equal((uint)PeerDefaults.ProtocolVersion, r.Item1));
         Assert.Equal(locator, requests[0].Item2);
         Assert.Equal(H(9), requests[0].HashStop);
         Assert.Equal(H(10), requests[1].HashStop);

@@ -12,6 +12,10 @@ internal static class WellKnownTypeNames
 
     /// <summary>The named argument of <c>[Message]</c> and <c>[MessageSet]</c> that sets a payload limit.</summary>
     public const string MaxPayloadLengthArgument = "MaxPayloadLength";
+
+    /// <summary>The named argument of <c>[Message]</c> that declares the BIP324 one-byte message type.</summary>
+    public const string V2ShortIdArgument = "V2ShortId";
+
     public const string MaxCountAttribute = "ProtoGen.MaxCountAttribute";
     public const string MaxLengthAttribute = "ProtoGen.MaxLengthAttribute";
     public const string FixedLengthAttribute = "ProtoGen.FixedLengthAttribute";

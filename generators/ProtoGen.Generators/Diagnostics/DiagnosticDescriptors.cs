@@ -32,6 +32,8 @@ internal static class DiagnosticDescriptors
     public const string InvalidListenerNameId = "PGEN0203";
     public const string DuplicateListenerNameId = "PGEN0204";
     public const string CommandOfReferencedSetId = "PGEN0205";
+    public const string V2ShortIdOutOfRangeId = "PGEN0206";
+    public const string DuplicateV2ShortIdId = "PGEN0207";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = new(
         TypeNotPartialId,
@@ -203,4 +205,21 @@ internal static class DiagnosticDescriptors
         UsageCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor V2ShortIdOutOfRange = new(
+        V2ShortIdOutOfRangeId,
+        "BIP324 short id out of range",
+        "V2ShortId {0} of '{1}' is out of range: a BIP324 one-byte message type is 1 to 255 (0 introduces the long form); leave it out for none",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DuplicateV2ShortId = new(
+        DuplicateV2ShortIdId,
+        "Duplicate BIP324 short id",
+        "V2ShortId {0} of '{1}' is already used by '{2}' in this assembly; a one-byte message type names one message",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

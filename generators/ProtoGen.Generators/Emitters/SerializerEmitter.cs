@@ -70,7 +70,7 @@ internal static class SerializerEmitter
         w.WriteLine("typeof(" + model.FullyQualifiedName + "),");
         w.WriteLine(message.MinProtocolVersion.ToString(CultureInfo.InvariantCulture) + ",");
         w.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture) + ",");
-        w.WriteLine(FileHeader.Literal(DescribeLimits(model)) + ");");
+        w.WriteLine(FileHeader.Literal(DescribeLimits(model)) + (message.V2ShortId == 0 ? string.Empty : ", " + message.V2ShortId.ToString(CultureInfo.InvariantCulture)) + ");");
         w.Indentation--;
         w.WriteLine();
         w.WriteLine(MessageCommandType + " global::ProtoGen.IMessage.Command => Command;");
@@ -476,9 +476,9 @@ internal static class SerializerEmitter
                 ? "reader.ReadCompactSize(rangeCheck: false)"
                 : "(" + value.CompactSizeTarget + ")reader.ReadCompactSize(" + value.CompactSizeTarget + ".MaxValue, " + FileHeader.Literal(field) + ")",
             WireKind.Hash256 => "reader.ReadHash256()",
-            WireKind.VarBytes => "reader.ReadVarBytes(" + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ")",
+            WireKind.VarBytes => "reader.ReadVarBytes(" + Limits(value) + ", " + FileHeader.Literal(field) + ")",
             WireKind.FixedBytes => "reader.ReadBytes(" + value.Limit.ToString(CultureInfo.InvariantCulture) + ")",
-            WireKind.VarString => "reader.ReadVarString(" + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ")",
+            WireKind.VarString => "reader.ReadVarString(" + Limits(value) + ", " + FileHeader.Literal(field) + ")",
             WireKind.Nested => value.TypeName + ".Read(ref reader)",
             WireKind.Codec => value.CodecType + ".Read(ref reader)",
             _ => throw new System.InvalidOperationException("arrays are read by EmitReadInto"),
@@ -519,14 +519,19 @@ internal static class SerializerEmitter
                 + FileHeader.Literal(field + ": a negative value cannot be encoded as a CompactSize") + ");\n}\n\nwriter.WriteCompactSize((ulong)" + v + ");",
             WireKind.CompactSize => "writer.WriteCompactSize((ulong)" + v + ");",
             WireKind.Hash256 => "writer.WriteHash256(" + v + ");",
-            WireKind.VarBytes => "writer.WriteVarBytes(" + v + ".Span, " + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ");",
+            WireKind.VarBytes => "writer.WriteVarBytes(" + v + ".Span, " + Limits(value) + ", " + FileHeader.Literal(field) + ");",
             WireKind.FixedBytes => "writer.WriteFixedBytes(" + v + ".Span, " + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ");",
-            WireKind.VarString => "writer.WriteVarString(" + v + ", " + value.Limit.ToString(CultureInfo.InvariantCulture) + ", " + FileHeader.Literal(field) + ");",
+            WireKind.VarString => "writer.WriteVarString(" + v + ", " + Limits(value) + ", " + FileHeader.Literal(field) + ");",
             WireKind.Nested => value.TypeName + ".Write(ref writer, " + v + ");",
             WireKind.Codec => value.CodecType + ".Write(ref writer, " + v + ");",
             _ => throw new System.InvalidOperationException("arrays are written by EmitWriteValue"),
         };
     }
+
+    /// <summary>The length arguments of a variable-length value: "max", or "min, max" when a minimum is declared.</summary>
+    private static string Limits(ValueModel value) => value.MinLimit > 0
+        ? value.MinLimit.ToString(CultureInfo.InvariantCulture) + ", " + value.Limit.ToString(CultureInfo.InvariantCulture)
+        : value.Limit.ToString(CultureInfo.InvariantCulture);
 
     private static string SizeExpression(ValueModel value, string access, string field) => SizeExpressionOf(value, NonNull(value, access, field));
 
@@ -556,7 +561,9 @@ internal static class SerializerEmitter
                     break;
                 case WireKind.VarBytes:
                 case WireKind.VarString:
-                    parts.Add(string.Format(CultureInfo.InvariantCulture, "{0}: at most {1} bytes", field.Name, value.Limit));
+                    parts.Add(value.MinLimit > 0
+                        ? string.Format(CultureInfo.InvariantCulture, "{0}: {1} to {2} bytes", field.Name, value.MinLimit, value.Limit)
+                        : string.Format(CultureInfo.InvariantCulture, "{0}: at most {1} bytes", field.Name, value.Limit));
                     break;
             }
         }

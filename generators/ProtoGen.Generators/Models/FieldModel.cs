@@ -15,6 +15,7 @@ namespace ProtoGen.Generators.Models;
 /// Whether a required value (not an [Optional] field) is declared as a nullable reference type: the encoder then
 /// checks it, since a null cannot be put on the wire.
 /// </param>
+/// <param name="MinLimit">For a byte string or text, the smallest length in bytes ([MaxLength]'s MinLength); 0 when none.</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
 internal sealed record ValueModel(
     WireKind Kind,
@@ -25,7 +26,8 @@ internal sealed record ValueModel(
     string? CodecType,
     int CodecMinSize,
     ValueModel? Element,
-    bool IsNullableReference = false);
+    bool IsNullableReference = false,
+    int MinLimit = 0);
 
 /// <summary>One field of a message or wire type.</summary>
 /// <param name="Name">The property (or primary-constructor parameter) name.</param>

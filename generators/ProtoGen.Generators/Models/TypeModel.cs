@@ -34,8 +34,9 @@ internal sealed record TypeModel(
 /// <param name="MaxPayloadLength">The declared payload limit (0: none declared; the fixed size or the set's limit applies).</param>
 /// <param name="ListenerName">The listener method suffix.</param>
 /// <param name="IsPublic">Whether the type is public all the way out (otherwise internal); the listener types follow it.</param>
+/// <param name="V2ShortId">The BIP324 one-byte message type (1-255), or 0 when the message has none.</param>
 /// <remarks>Cached by Roslyn between runs: must stay immutable with structural equality.</remarks>
-internal sealed record MessageInfo(string Command, int MinProtocolVersion, int MaxPayloadLength, string ListenerName, bool IsPublic);
+internal sealed record MessageInfo(string Command, int MinProtocolVersion, int MaxPayloadLength, string ListenerName, bool IsPublic, int V2ShortId = 0);
 
 /// <summary>What the dispatcher and listeners need to know of one message: no field details, so that editing a field does not rebuild them.</summary>
 /// <param name="Command">The command name.</param>

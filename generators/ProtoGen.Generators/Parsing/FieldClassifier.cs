@@ -15,6 +15,7 @@ internal static class FieldClassifier
     {
         public int? MaxCount;
         public int? MaxLength;
+        public int MinLength;
         public int? FixedLength;
         public bool Optional;
         public int Since;
@@ -33,6 +34,11 @@ internal static class FieldClassifier
             {
                 problems.Add(new Problem(DiagnosticDescriptors.InvalidLimit, location, owner, name, l));
             }
+        }
+
+        if (a.MinLength != 0 && (a.MinLength < 0 || a.MinLength > (a.MaxLength ?? 0)))
+        {
+            problems.Add(new Problem(DiagnosticDescriptors.InvalidFieldAttribute, location, owner, name, "[MaxLength]'s MinLength must lie between 0 and the MaxLength"));
         }
 
         if (a.Since < 0)
@@ -125,6 +131,12 @@ internal static class FieldClassifier
                 return null;
             }
 
+            if (a.MinLength != 0)
+            {
+                Invalid("[MaxLength]'s MinLength applies only to string and WireBytes fields, not to collections");
+                return null;
+            }
+
             var elementType = ((INamedTypeSymbol)type).TypeArguments[0];
             var element = ClassifyValue(owner, name, elementType, a, isElement: true, location, known, problems);
             if (element is not null && IsNullableReference(elementType))
@@ -150,7 +162,7 @@ internal static class FieldClassifier
 
             if (a.MaxLength is { } maxLength)
             {
-                return new ValueModel(WireKind.VarBytes, typeName, null, null, maxLength, null, 0, null);
+                return new ValueModel(WireKind.VarBytes, typeName, null, null, maxLength, null, 0, null, MinLimit: a.MinLength);
             }
 
             problems.Add(new Problem(DiagnosticDescriptors.MissingLimit, location, owner, name, "[MaxLength] or [FixedLength]"));
@@ -161,7 +173,7 @@ internal static class FieldClassifier
         {
             if (a.MaxLength is { } maxLength)
             {
-                return new ValueModel(WireKind.VarString, "string", null, null, maxLength, null, 0, null);
+                return new ValueModel(WireKind.VarString, "string", null, null, maxLength, null, 0, null, MinLimit: a.MinLength);
             }
 
             problems.Add(new Problem(DiagnosticDescriptors.MissingLimit, location, owner, name, "[MaxLength]"));
@@ -358,6 +370,13 @@ internal static class FieldClassifier
             else if (Is(c, known.MaxLengthAttribute))
             {
                 a.MaxLength = intArgument;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "MinLength" && named.Value.Value is int minLength)
+                    {
+                        a.MinLength = minLength;
+                    }
+                }
             }
             else if (Is(c, known.FixedLengthAttribute))
             {

@@ -104,10 +104,14 @@ internal static class TypeParser
         int minVersion = 0;
         int maxPayload = 0;
         string? listenerName = null;
+        int? shortId = null;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
             {
+                case WellKnownTypeNames.V2ShortIdArgument:
+                    shortId = named.Value.Value is int id ? id : 0;
+                    break;
                 case "MinProtocolVersion":
                     minVersion = named.Value.Value is int v ? v : 0;
                     break;
@@ -142,7 +146,13 @@ internal static class TypeParser
             return null;
         }
 
-        return new MessageInfo(command, minVersion, maxPayload, listenerName!, access == Accessibility.Public);
+        if (shortId is { } declared && (declared < 1 || declared > byte.MaxValue))
+        {
+            problems.Add(new Problem(DiagnosticDescriptors.V2ShortIdOutOfRange, GetNamedArgumentLocation(attribute, WellKnownTypeNames.V2ShortIdArgument) ?? location, declared, type.Name));
+            return null;
+        }
+
+        return new MessageInfo(command, minVersion, maxPayload, listenerName!, access == Accessibility.Public, shortId ?? 0);
     }
 
     /// <summary>Returns why <paramref name="listenerName"/> cannot name the listener method <c>On{name}</c>, or null when it can.</summary>

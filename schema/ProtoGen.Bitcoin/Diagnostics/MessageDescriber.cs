@@ -46,11 +46,17 @@ public static class MessageDescriber
             MerkleBlockMessage m => Invariant($"block {m.Header.GetHash()}, {m.TransactionCount} transaction(s), {m.Hashes.Count} hash(es)"),
             FilterLoadMessage m => Invariant($"filter {m.Filter.Length} byte(s), {m.HashFunctions} hash function(s), tweak {m.Tweak}, flags {m.Flags}"),
             FilterAddMessage m => Invariant($"data {m.Data.Length} byte(s)"),
+            FeatureMessage m => Invariant($"id {FeatureId(m.FeatureId.Span)}, data {m.Data.Length} byte(s)"),
             _ => Generic(message),
         };
 
         return Clip(text);
     }
+
+    /// <summary>A BIP434 feature id as text when it is printable ASCII, as hex otherwise (the BIP only recommends ASCII).</summary>
+    private static string FeatureId(ReadOnlySpan<byte> id) => id.ContainsAnyExceptInRange((byte)' ', (byte)'~')
+        ? "0x" + Convert.ToHexStringLower(id)
+        : Encoding.ASCII.GetString(id);
 
     private static string Inventory(WireArray<InventoryVector> inventory)
     {

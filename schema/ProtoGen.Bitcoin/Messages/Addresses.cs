@@ -5,7 +5,7 @@ namespace ProtoGen.Bitcoin;
 public sealed partial record GetAddrMessage;
 
 /// <summary>The <c>addr</c> message: up to 1,000 timestamped addresses.</summary>
-[Message("addr")]
+[Message("addr", V2ShortId = 1)]
 public sealed partial record AddrMessage
 {
     /// <summary>The addresses.</summary>
@@ -14,7 +14,7 @@ public sealed partial record AddrMessage
 }
 
 /// <summary>The <c>addrv2</c> message (BIP155): up to 1,000 addresses of any network.</summary>
-[Message("addrv2", ListenerName = "AddrV2")]
+[Message("addrv2", ListenerName = "AddrV2", V2ShortId = 28)]
 public sealed partial record AddrV2Message
 {
     /// <summary>The addresses.</summary>

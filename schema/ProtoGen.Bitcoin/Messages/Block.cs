@@ -4,7 +4,7 @@ using System.Buffers;
 namespace ProtoGen.Bitcoin;
 
 /// <summary>A block, and the <c>block</c> message: a header and its transactions.</summary>
-[Message("block")]
+[Message("block", V2ShortId = 2)]
 public sealed partial record Block
 {
     /// <summary>The witness commitment's script prefix: OP_RETURN, push 36, and the tag 0xaa21a9ed (BIP141).</summary>

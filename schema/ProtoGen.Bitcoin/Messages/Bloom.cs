@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ProtoGen.Bitcoin;
 
 /// <summary>The <c>filterload</c> message (BIP37): sets a bloom filter on the connection.</summary>
-[Message("filterload", MinProtocolVersion = ProtocolVersions.Bip37)]
+[Message("filterload", MinProtocolVersion = ProtocolVersions.Bip37, V2ShortId = 8)]
 public sealed partial record FilterLoadMessage
 {
     /// <summary>The filter's bit field, at most 36,000 bytes.</summary>
@@ -29,7 +29,7 @@ public sealed partial record FilterLoadMessage
 }
 
 /// <summary>The <c>filteradd</c> message (BIP37): adds one element (at most 520 bytes) to the bloom filter.</summary>
-[Message("filteradd", MinProtocolVersion = ProtocolVersions.Bip37)]
+[Message("filteradd", MinProtocolVersion = ProtocolVersions.Bip37, V2ShortId = 6)]
 public sealed partial record FilterAddMessage
 {
     /// <summary>The element.</summary>
@@ -38,11 +38,11 @@ public sealed partial record FilterAddMessage
 }
 
 /// <summary>The <c>filterclear</c> message (BIP37): removes the bloom filter.</summary>
-[Message("filterclear", MinProtocolVersion = ProtocolVersions.Bip37)]
+[Message("filterclear", MinProtocolVersion = ProtocolVersions.Bip37, V2ShortId = 7)]
 public sealed partial record FilterClearMessage;
 
 /// <summary>The <c>merkleblock</c> message (BIP37): a header and a partial merkle tree proving the matched transactions.</summary>
-[Message("merkleblock", MinProtocolVersion = ProtocolVersions.Bip37)]
+[Message("merkleblock", MinProtocolVersion = ProtocolVersions.Bip37, V2ShortId = 16)]
 public sealed partial record MerkleBlockMessage
 {
     /// <summary>The block header.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ProtoGen.Bitcoin;
 
 /// <summary>The <c>cmpctblock</c> message (BIP152): a header, short transaction ids and prefilled transactions.</summary>
-[Message("cmpctblock", MinProtocolVersion = ProtocolVersions.Bip152)]
+[Message("cmpctblock", MinProtocolVersion = ProtocolVersions.Bip152, V2ShortId = 4)]
 public sealed partial record CmpctBlockMessage
 {
     /// <summary>The block header.</summary>
@@ -43,7 +43,7 @@ public readonly partial record struct PrefilledTransaction
 }
 
 /// <summary>The <c>getblocktxn</c> message (BIP152): requests transactions of a compact block by index.</summary>
-[Message("getblocktxn", MinProtocolVersion = ProtocolVersions.Bip152)]
+[Message("getblocktxn", MinProtocolVersion = ProtocolVersions.Bip152, V2ShortId = 10)]
 public sealed partial record GetBlockTxnMessage
 {
     /// <summary>The block's hash.</summary>
@@ -55,7 +55,7 @@ public sealed partial record GetBlockTxnMessage
 }
 
 /// <summary>The <c>blocktxn</c> message (BIP152): the transactions a getblocktxn asked for.</summary>
-[Message("blocktxn", MinProtocolVersion = ProtocolVersions.Bip152)]
+[Message("blocktxn", MinProtocolVersion = ProtocolVersions.Bip152, V2ShortId = 3)]
 public sealed partial record BlockTxnMessage
 {
     /// <summary>The block's hash.</summary>

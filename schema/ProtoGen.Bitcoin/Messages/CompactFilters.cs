@@ -1,7 +1,7 @@
 namespace ProtoGen.Bitcoin;
 
 /// <summary>The <c>getcfilters</c> message (BIP157): requests compact filters for a range of blocks.</summary>
-[Message("getcfilters", ListenerName = "GetCFilters")]
+[Message("getcfilters", ListenerName = "GetCFilters", V2ShortId = 22)]
 public sealed partial record GetCFiltersMessage
 {
     /// <summary>The filter type (0: basic).</summary>
@@ -15,7 +15,7 @@ public sealed partial record GetCFiltersMessage
 }
 
 /// <summary>The <c>cfilter</c> message (BIP157): one block's compact filter.</summary>
-[Message("cfilter", ListenerName = "CFilter")]
+[Message("cfilter", ListenerName = "CFilter", V2ShortId = 23)]
 public sealed partial record CFilterMessage
 {
     /// <summary>The filter type.</summary>
@@ -30,7 +30,7 @@ public sealed partial record CFilterMessage
 }
 
 /// <summary>The <c>getcfheaders</c> message (BIP157): requests filter headers for a range of blocks.</summary>
-[Message("getcfheaders", ListenerName = "GetCFHeaders")]
+[Message("getcfheaders", ListenerName = "GetCFHeaders", V2ShortId = 24)]
 public sealed partial record GetCFHeadersMessage
 {
     /// <summary>The filter type.</summary>
@@ -44,7 +44,7 @@ public sealed partial record GetCFHeadersMessage
 }
 
 /// <summary>The <c>cfheaders</c> message (BIP157): filter hashes for a range of blocks, chained from a previous filter header.</summary>
-[Message("cfheaders", ListenerName = "CFHeaders")]
+[Message("cfheaders", ListenerName = "CFHeaders", V2ShortId = 25)]
 public sealed partial record CFHeadersMessage
 {
     /// <summary>The filter type.</summary>
@@ -62,7 +62,7 @@ public sealed partial record CFHeadersMessage
 }
 
 /// <summary>The <c>getcfcheckpt</c> message (BIP157): requests filter headers at every 1,000th block.</summary>
-[Message("getcfcheckpt", ListenerName = "GetCFCheckpt")]
+[Message("getcfcheckpt", ListenerName = "GetCFCheckpt", V2ShortId = 26)]
 public sealed partial record GetCFCheckptMessage
 {
     /// <summary>The filter type.</summary>
@@ -73,7 +73,7 @@ public sealed partial record GetCFCheckptMessage
 }
 
 /// <summary>The <c>cfcheckpt</c> message (BIP157): filter headers at every 1,000th block.</summary>
-[Message("cfcheckpt", ListenerName = "CFCheckpt")]
+[Message("cfcheckpt", ListenerName = "CFCheckpt", V2ShortId = 27)]
 public sealed partial record CFCheckptMessage
 {
     /// <summary>The filter type.</summary>

@@ -69,7 +69,7 @@ public sealed partial record WtxidRelayMessage;
 public sealed partial record SendHeadersMessage;
 
 /// <summary>The <c>sendcmpct</c> message (BIP152): compact-block relay mode and version.</summary>
-[Message("sendcmpct", MinProtocolVersion = ProtocolVersions.Bip152)]
+[Message("sendcmpct", MinProtocolVersion = ProtocolVersions.Bip152, V2ShortId = 20)]
 public sealed partial record SendCmpctMessage
 {
     /// <summary>Whether the sender wants new blocks pushed as compact blocks without an announcement (high-bandwidth mode).</summary>
@@ -80,7 +80,7 @@ public sealed partial record SendCmpctMessage
 }
 
 /// <summary>The <c>feefilter</c> message (BIP133): do not announce transactions below this fee rate.</summary>
-[Message("feefilter", MinProtocolVersion = ProtocolVersions.Bip133)]
+[Message("feefilter", MinProtocolVersion = ProtocolVersions.Bip133, V2ShortId = 5)]
 public sealed partial record FeeFilterMessage
 {
     /// <summary>The minimum fee rate, in satoshis per 1000 virtual bytes.</summary>
@@ -98,8 +98,29 @@ public sealed partial record SendTxRcnclMessage
     public ulong Salt { get; init; }
 }
 
+/// <summary>
+/// The <c>feature</c> message (BIP434): announces support for an optional peer-to-peer feature, between version and
+/// verack, to a peer whose version is at least 70017. Unknown feature ids are ignored.
+/// </summary>
+/// <remarks>
+/// The id is kept as the bytes the peer sent: BIP434 asks for printable ASCII only with a SHOULD, and Bitcoin Core
+/// accepts other bytes, so decoding them as text could merge two different ids. The lengths are the BIP's MUSTs and
+/// are checked by the decoder.
+/// </remarks>
+[Message("feature", MinProtocolVersion = ProtocolVersions.Bip434, V2ShortId = 37)]
+public sealed partial record FeatureMessage
+{
+    /// <summary>The feature's globally unique id: 4 to 80 bytes, printable ASCII by convention (for example <c>BIP434</c>).</summary>
+    [MaxLength(ProtocolLimits.MaxFeatureIdLength, MinLength = ProtocolLimits.MinFeatureIdLength)]
+    public WireBytes FeatureId { get; init; }
+
+    /// <summary>Feature-specific data, at most 512 bytes (empty when the feature needs none).</summary>
+    [MaxLength(ProtocolLimits.MaxFeatureDataLength)]
+    public WireBytes Data { get; init; }
+}
+
 /// <summary>The <c>ping</c> message; since BIP31 it carries a nonce that the pong echoes.</summary>
-[Message("ping")]
+[Message("ping", V2ShortId = 18)]
 public sealed partial record PingMessage
 {
     /// <summary>The nonce (on the wire only above protocol version 60000, BIP31).</summary>
@@ -108,7 +129,7 @@ public sealed partial record PingMessage
 }
 
 /// <summary>The <c>pong</c> message (BIP31): echoes a ping's nonce.</summary>
-[Message("pong", MinProtocolVersion = ProtocolVersions.Bip31 + 1)]
+[Message("pong", MinProtocolVersion = ProtocolVersions.Bip31 + 1, V2ShortId = 19)]
 public sealed partial record PongMessage
 {
     /// <summary>The nonce of the ping being answered.</summary>

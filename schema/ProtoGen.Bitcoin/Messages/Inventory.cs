@@ -1,7 +1,7 @@
 namespace ProtoGen.Bitcoin;
 
 /// <summary>The <c>inv</c> message: announces up to 50,000 transactions or blocks.</summary>
-[Message("inv")]
+[Message("inv", V2ShortId = 14)]
 public sealed partial record InvMessage
 {
     /// <summary>The announced items.</summary>
@@ -10,7 +10,7 @@ public sealed partial record InvMessage
 }
 
 /// <summary>The <c>getdata</c> message: requests up to 50,000 transactions or blocks.</summary>
-[Message("getdata")]
+[Message("getdata", V2ShortId = 11)]
 public sealed partial record GetDataMessage
 {
     /// <summary>The requested items.</summary>
@@ -19,7 +19,7 @@ public sealed partial record GetDataMessage
 }
 
 /// <summary>The <c>notfound</c> message: requested items that cannot be served.</summary>
-[Message("notfound")]
+[Message("notfound", V2ShortId = 17)]
 public sealed partial record NotFoundMessage
 {
     /// <summary>The items not found.</summary>
@@ -28,5 +28,5 @@ public sealed partial record NotFoundMessage
 }
 
 /// <summary>The <c>mempool</c> message (BIP35): asks for the peer's mempool transactions.</summary>
-[Message("mempool", ListenerName = "MemPool", MinProtocolVersion = ProtocolVersions.Bip35)]
+[Message("mempool", ListenerName = "MemPool", MinProtocolVersion = ProtocolVersions.Bip35, V2ShortId = 15)]
 public sealed partial record MemPoolMessage;

@@ -1,7 +1,7 @@
 namespace ProtoGen.Bitcoin;
 
 /// <summary>The <c>getblocks</c> message: asks for block inventory after the first locator hash the peer knows.</summary>
-[Message("getblocks")]
+[Message("getblocks", V2ShortId = 9)]
 public sealed partial record GetBlocksMessage
 {
     /// <summary>The protocol version field (Bitcoin Core ignores it).</summary>
@@ -16,7 +16,7 @@ public sealed partial record GetBlocksMessage
 }
 
 /// <summary>The <c>getheaders</c> message: asks for up to 2,000 headers after the first locator hash the peer knows.</summary>
-[Message("getheaders")]
+[Message("getheaders", V2ShortId = 12)]
 public sealed partial record GetHeadersMessage
 {
     /// <summary>The protocol version field (Bitcoin Core ignores it).</summary>
@@ -34,7 +34,7 @@ public sealed partial record GetHeadersMessage
 /// The <c>headers</c> message: up to 2,000 block headers, each followed on the wire by a transaction count that is
 /// always written as 0 and ignored when read (as Bitcoin Core does).
 /// </summary>
-[Message("headers")]
+[Message("headers", V2ShortId = 13)]
 public sealed partial record HeadersMessage
 {
     /// <summary>The headers, in chain order.</summary>

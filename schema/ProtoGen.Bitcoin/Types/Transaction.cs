@@ -22,7 +22,7 @@ namespace ProtoGen.Bitcoin;
 /// equal contents).
 /// </para>
 /// </remarks>
-[Message("tx")]
+[Message("tx", V2ShortId = 21)]
 [WireCodec(typeof(TransactionCodec), MinEncodedSize = ProtocolLimits.MinTransactionSize)]
 public sealed partial record Transaction
 {

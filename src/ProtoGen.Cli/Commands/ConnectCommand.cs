@@ -114,6 +114,10 @@ internal sealed class ConnectCommand : Command
             output.WriteLine($"services     {PeerFormat.Services(remote.Services)}");
             output.WriteLine(PeerFormat.Invariant($"start height {remote.StartHeight ?? 0}"));
             output.WriteLine($"features     {PeerFormat.Features(peer.Features)}");
+            if (peer.RemoteFeatures.Count > 0)
+            {
+                output.WriteLine($"bip434       {string.Join(", ", peer.RemoteFeatures)}");
+            }
             string fellBack = peer.TransportName == "v1" && config.V1OnlyAddresses.Count > 0 ? " (the node closed on our v2 key: reconnected with v1)" : string.Empty;
             output.WriteLine($"transport    {V2Option.Describe(peer)}{fellBack}");
             output.WriteLine($"ping         {(ping is { } rtt ? PeerFormat.Duration(rtt) + " round trip" : peer.ProtocolVersion <= 60000 ? "not supported (protocol 60000 or lower)" : "no pong within the timeout")}");

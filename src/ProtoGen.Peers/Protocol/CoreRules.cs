@@ -58,6 +58,13 @@ internal sealed class CoreRules
             case Block or Transaction or MerkleBlockMessage or NotFoundMessage:
                 _peer.Stalls.Clear(StallKind.Data);
                 break;
+            case FeatureMessage feature:
+                if (_peer.Handshake.AddRemoteFeature(feature) is { } notRecorded)
+                {
+                    PeerLog.Ignored(_peer.Logger, _peer.Id, FeatureMessage.Command.ToString(), notRecorded);
+                }
+
+                break;
             case WtxidRelayMessage or SendAddrV2Message or SendTxRcnclMessage or SendHeadersMessage or SendCmpctMessage or FeeFilterMessage:
                 _peer.Handshake.ApplyFeature(message);
                 break;
@@ -188,6 +195,15 @@ internal sealed class CoreRules
             if (_config.AnnounceAddrV2)
             {
                 _peer.QueueControl(new SendAddrV2Message());
+            }
+        }
+
+        // BIP434: our features, only to a peer that advertised 70017 or more (and only if we did).
+        if (negotiated >= ProtocolVersions.Bip434)
+        {
+            foreach (var feature in _config.AnnounceFeatures)
+            {
+                _peer.QueueControl(feature.ToMessage());
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using ProtoGen.Bitcoin;
 
@@ -48,6 +49,8 @@ internal sealed class HandshakeState
     private bool _txReconciliation;
     private CompactBlockMode? _compactBlocks;
     private long? _feeFilter;
+    private readonly List<PeerFeature> _remoteFeatures = [];
+    private PeerFeature[]? _remoteFeaturesView;
 
     public HandshakeState(int ourVersion)
     {
@@ -273,6 +276,54 @@ internal sealed class HandshakeState
 
                     break;
             }
+        }
+    }
+
+    /// <summary>The BIP434 features the remote announced, in the order they came.</summary>
+    public IReadOnlyList<PeerFeature> RemoteFeatures
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _remoteFeaturesView ??= _remoteFeatures.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a BIP434 feature the remote announced (admission let it through only between version and verack);
+    /// returns why it was not recorded, or null. Ids that are not printable ASCII cannot match any feature we know and
+    /// are ignored, as are repeats of an id and anything past <see cref="PeerDefaults.MaxFeatures"/>.
+    /// </summary>
+    /// <param name="message">The feature message.</param>
+    public string? AddRemoteFeature(FeatureMessage message)
+    {
+        var id = message.FeatureId.Span;
+        if (!PeerFeature.IsPrintableAscii(id))
+        {
+            return "feature id is not printable ASCII";
+        }
+
+        var feature = new PeerFeature(System.Text.Encoding.ASCII.GetString(id), message.Data.Memory);
+        lock (_lock)
+        {
+            if (_remoteFeatures.Count >= PeerDefaults.MaxFeatures)
+            {
+                return $"more than {PeerDefaults.MaxFeatures} features";
+            }
+
+            foreach (var known in _remoteFeatures)
+            {
+                if (known.Id == feature.Id)
+                {
+                    return $"feature {feature.Id} repeated";
+                }
+            }
+
+            _remoteFeatures.Add(feature);
+            _remoteFeaturesView = null;
+            return null;
         }
     }
 

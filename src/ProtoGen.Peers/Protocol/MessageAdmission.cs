@@ -31,7 +31,8 @@ internal readonly record struct Admission(AdmissionVerdict Verdict, string? Why 
 /// <summary>
 /// Decides, before decoding, whether a message may be processed in the current state, as Bitcoin Core does: anything
 /// but version before version is ignored; only feature negotiation is processed between version and verack (and the
-/// BIP339/BIP155/BIP330 messages after verack end the peer); messages the negotiated version does not allow are ignored;
+/// BIP339/BIP155/BIP330 messages after verack end the peer, and so does a BIP434 feature after verack or below version
+/// 70017); messages the negotiated version does not allow are ignored;
 /// bloom messages follow BIP111 when we do not offer NODE_BLOOM.
 /// </summary>
 internal static class MessageAdmission
@@ -57,6 +58,20 @@ internal static class MessageAdmission
         {
             // Bitcoin Core: "ignoring redundant verack message".
             return Admission.Ignore("redundant verack");
+        }
+
+        if (command == FeatureMessage.Command)
+        {
+            // BIP434 as Bitcoin Core applies it: a feature after verack, or from a peer whose negotiated version is
+            // below 70017, ends the peer; between version and verack it is processed (unknown ids are ignored later).
+            if (state.VerackReceived)
+            {
+                return Admission.Disconnect(DisconnectKind.ProtocolViolation, "feature received after verack");
+            }
+
+            return state.NegotiatedVersion < ProtocolVersions.Bip434
+                ? Admission.Disconnect(DisconnectKind.ProtocolViolation, $"feature received with incompatible version {state.NegotiatedVersion}")
+                : Admission.Process;
         }
 
         bool featureMessage = command == WtxidRelayMessage.Command || command == SendAddrV2Message.Command || command == SendTxRcnclMessage.Command;

@@ -27,6 +27,12 @@ public sealed class MaxLengthAttribute : Attribute
 
     /// <summary>The largest length in bytes.</summary>
     public int MaxLength { get; }
+
+    /// <summary>
+    /// The smallest length in bytes (default 0) of a byte string or UTF-8 string field: the decoder rejects shorter
+    /// values with <see cref="ProtocolError.ValueOutOfRange"/> and the encoder refuses them (BIP434's 4-byte feature id).
+    /// </summary>
+    public int MinLength { get; set; }
 }
 
 /// <summary>Encodes a <see cref="WireBytes"/> field as exactly this many bytes, with no length prefix.</summary>

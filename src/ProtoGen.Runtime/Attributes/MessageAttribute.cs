@@ -33,6 +33,14 @@ public sealed class MessageAttribute : Attribute
 
     /// <summary>The listener method suffix (<c>On{ListenerName}</c>); by default the type name without a <c>Message</c> suffix.</summary>
     public string? ListenerName { get; set; }
+
+    /// <summary>
+    /// The one-byte message type a BIP324 (v2) transport sends instead of the 12-byte command, 1 to 255; 0 (the
+    /// default) means none: the message travels in the long form. The generator records it in the descriptor
+    /// (<see cref="MessageDescriptor.V2ShortId"/>) and reports an id outside 1-255 (PGEN0206) or used twice in the set
+    /// (PGEN0207). The ids belong to the BIPs that assign them; a user's own messages leave it at 0.
+    /// </summary>
+    public int V2ShortId { get; set; }
 }
 
 /// <summary>

@@ -60,10 +60,12 @@ public interface IMessage<TSelf> : IMessage, IWireSerializable<TSelf>
 /// <param name="MinProtocolVersion">The lowest negotiated protocol version at which the message may be sent (0: any).</param>
 /// <param name="MaxPayloadLength">The largest payload accepted, in bytes.</param>
 /// <param name="Limits">The per-field limits, as text (for example <c>inventory ≤ 50000</c>).</param>
+/// <param name="V2ShortId">The BIP324 one-byte message type (<see cref="MessageAttribute.V2ShortId"/>), or 0 for the long form.</param>
 public sealed record MessageDescriptor(
     string Command,
     MessageCommand CommandBytes,
     Type MessageType,
     int MinProtocolVersion,
     int MaxPayloadLength,
-    string Limits);
+    string Limits,
+    byte V2ShortId = 0);

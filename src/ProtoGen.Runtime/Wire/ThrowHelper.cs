@@ -33,6 +33,24 @@ public static class WireThrow
     public static void LengthTooLarge(string field, ulong length, long limit) =>
         throw new ProtocolException(ProtocolError.LengthTooLarge, string.Create(CultureInfo.InvariantCulture, $"{field}: length {length} exceeds the limit {limit}"));
 
+    /// <summary>Throws <see cref="ProtocolError.ValueOutOfRange"/> for a length below the field's minimum.</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="length">The length read.</param>
+    /// <param name="minimum">The minimum that applied.</param>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LengthTooSmall(string field, long length, long minimum) =>
+        throw new ProtocolException(ProtocolError.ValueOutOfRange, string.Create(CultureInfo.InvariantCulture, $"{field}: length {length} is below the minimum {minimum}"));
+
+    /// <summary>Throws <see cref="ProtocolError.EncodeLimitExceeded"/> for a value shorter than the field's minimum.</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="length">The length.</param>
+    /// <param name="minimum">The minimum.</param>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void EncodeBelowMinimum(string field, long length, long minimum) =>
+        throw new ProtocolException(ProtocolError.EncodeLimitExceeded, string.Create(CultureInfo.InvariantCulture, $"{field}: length {length} is below the minimum {minimum} and cannot be encoded"));
+
     /// <summary>Throws <see cref="ProtocolError.ValueOutOfRange"/>.</summary>
     /// <param name="field">The field.</param>
     /// <param name="value">The value read.</param>

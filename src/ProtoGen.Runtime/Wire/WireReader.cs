@@ -252,6 +252,21 @@ public ref struct WireReader
         return (int)length;
     }
 
+    /// <summary>Reads a length prefix and checks it against <paramref name="minLength"/>, <paramref name="maxLength"/> and the bytes left.</summary>
+    /// <param name="minLength">The field's smallest length.</param>
+    /// <param name="maxLength">The field's limit.</param>
+    /// <param name="field">The field name, for the error message.</param>
+    public int ReadLength(int minLength, int maxLength, string field)
+    {
+        int length = ReadLength(maxLength, field);
+        if (length < minLength)
+        {
+            WireThrow.LengthTooSmall(field, length, minLength);
+        }
+
+        return length;
+    }
+
     /// <summary>Reads <paramref name="length"/> raw bytes as a span of the input.</summary>
     /// <param name="length">The byte count.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -281,6 +296,22 @@ public ref struct WireReader
     /// <param name="field">The field name, for the error message.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public WireBytes ReadVarBytes(int maxLength, string field) => ReadBytes(ReadLength(maxLength, field));
+
+    /// <summary>Reads a CompactSize length prefix (checked to lie within <paramref name="minLength"/> and <paramref name="maxLength"/>) and that many bytes.</summary>
+    /// <param name="minLength">The field's smallest length.</param>
+    /// <param name="maxLength">The field's limit.</param>
+    /// <param name="field">The field name, for the error message.</param>
+    public WireBytes ReadVarBytes(int minLength, int maxLength, string field) => ReadBytes(ReadLength(minLength, maxLength, field));
+
+    /// <summary>Reads a CompactSize length prefix (checked to lie within <paramref name="minLength"/> and <paramref name="maxLength"/>) and that many bytes as UTF-8 text, as <see cref="ReadVarString(int, string)"/> does.</summary>
+    /// <param name="minLength">The field's smallest length in bytes.</param>
+    /// <param name="maxLength">The field's limit in bytes.</param>
+    /// <param name="field">The field name, for the error message.</param>
+    public string ReadVarString(int minLength, int maxLength, string field)
+    {
+        int length = ReadLength(minLength, maxLength, field);
+        return length == 0 ? string.Empty : WireText.Utf8.GetString(Take(length));
+    }
 
     /// <summary>
     /// Reads a CompactSize length prefix (checked against <paramref name="maxLength"/>) and that many bytes as UTF-8

@@ -206,6 +206,21 @@ public ref struct WireWriter
         WriteBytes(value);
     }
 
+    /// <summary>Writes a CompactSize length prefix and the bytes; throws when shorter than <paramref name="minLength"/> or longer than <paramref name="maxLength"/>.</summary>
+    /// <param name="value">The bytes.</param>
+    /// <param name="minLength">The field's smallest length.</param>
+    /// <param name="maxLength">The field's limit.</param>
+    /// <param name="field">The field name, for the error message.</param>
+    public void WriteVarBytes(scoped ReadOnlySpan<byte> value, int minLength, int maxLength, string field)
+    {
+        if (value.Length < minLength)
+        {
+            WireThrow.EncodeBelowMinimum(field, value.Length, minLength);
+        }
+
+        WriteVarBytes(value, maxLength, field);
+    }
+
     /// <summary>Writes exactly <paramref name="length"/> raw bytes; throws when <paramref name="value"/> has another length.</summary>
     /// <param name="value">The bytes.</param>
     /// <param name="length">The field's fixed length.</param>
@@ -252,6 +267,22 @@ public ref struct WireWriter
         {
             Encoding.UTF8.GetBytes(value, Reserve(length));
         }
+    }
+
+    /// <summary>Writes UTF-8 text with a CompactSize length prefix; throws when its byte length is below <paramref name="minLength"/> or above <paramref name="maxLength"/>.</summary>
+    /// <param name="value">The text (null is written as empty).</param>
+    /// <param name="minLength">The field's smallest length in bytes.</param>
+    /// <param name="maxLength">The field's limit in bytes.</param>
+    /// <param name="field">The field name, for the error message.</param>
+    public void WriteVarString(string? value, int minLength, int maxLength, string field)
+    {
+        int length = value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+        if (length < minLength)
+        {
+            WireThrow.EncodeBelowMinimum(field, length, minLength);
+        }
+
+        WriteVarString(value, maxLength, field);
     }
 
     /// <summary>The encoded size of UTF-8 text with its length prefix.</summary>

@@ -63,7 +63,7 @@ internal static class Scenarios
                 public Hash256 Hash { get; init; }
             }
 
-            [Message("ping")]
+            [Message("ping", V2ShortId = 18)]
             public sealed partial record PingMessage
             {
                 [Since(60001)]

@@ -32,7 +32,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
         var peer = await InteropConfig.ConnectAsync(config, Miner.P2PPort);
         try
         {
-            // bcoin speaks 70015; we offer 70016: the lower one wins.
+            // bcoin speaks 70015; we offer 70017: the lower one wins.
             Assert.Equal(70015, peer.ProtocolVersion);
             var version = peer.RemoteVersion!;
             Assert.Equal(70015, version.Version);
@@ -65,7 +65,7 @@ public sealed class BcoinInteropTests(BcoinFixture fixture, ITestOutputHelper ou
 
             // bcoin's side of the same connection.
             var seen = await Poll.UntilAsync(() => Miner.FindPeerAsync(config.UserAgent), p => p is not null, Timeouts.Short, "our peer in bcoin's getpeerinfo");
-            Assert.Equal(70016, seen!.Value.GetProperty("version").GetInt32());
+            Assert.Equal(70017, seen!.Value.GetProperty("version").GetInt32());
             Assert.Equal("00000c09", seen.Value.GetProperty("services").GetString()); // NODE_NETWORK | NODE_WITNESS | NODE_NETWORK_LIMITED | NODE_P2P_V2
 
             // bcoin speaks v1 only: our v2 attempt was answered in v1 and the connection that stands is v1.

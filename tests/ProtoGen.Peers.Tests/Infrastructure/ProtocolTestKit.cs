@@ -155,6 +155,8 @@ internal sealed class MessageLog : IBitcoinListener<Peers.Peer>
 
     void IBitcoinListener<Peers.Peer>.OnCmpctBlock(Peers.Peer peer, CmpctBlockMessage message) => Record(peer, message);
 
+    void IBitcoinListener<Peers.Peer>.OnFeature(Peers.Peer peer, FeatureMessage message) => Record(peer, message);
+
     void IBitcoinListener<Peers.Peer>.OnFeeFilter(Peers.Peer peer, FeeFilterMessage message) => Record(peer, message);
 
     void IBitcoinListener<Peers.Peer>.OnFilterAdd(Peers.Peer peer, FilterAddMessage message) => Record(peer, message);

@@ -41,7 +41,9 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidCommand,
         DiagnosticDescriptors.InvalidListenerName,
         DiagnosticDescriptors.DuplicateListenerName,
-        DiagnosticDescriptors.CommandOfReferencedSet);
+        DiagnosticDescriptors.CommandOfReferencedSet,
+        DiagnosticDescriptors.V2ShortIdOutOfRange,
+        DiagnosticDescriptors.DuplicateV2ShortId);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -98,7 +100,9 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                     new MessageSummary(info.Command, model.FullyQualifiedName, info.ListenerName, info.IsPublic),
                     type.Name,
                     commandLocation,
-                    TypeParser.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault()));
+                    TypeParser.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault(),
+                    info.V2ShortId,
+                    TypeParser.GetNamedArgumentLocation(message, Constants.WellKnownTypeNames.V2ShortIdArgument)));
 
                 if (referenced.Value.TryFind(info.Command, out var owner))
                 {
@@ -135,6 +139,16 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 duplicate.TypeName,
                 owner.TypeName)));
 
+        // A BIP324 short id names one message: the first by metadata name keeps it, every later one is reported.
+        foreach (var group in messages.Where(e => e.V2ShortId != 0).GroupBy(e => e.V2ShortId))
+        {
+            var ordered = group.OrderBy(e => e.Summary.FullyQualifiedName, System.StringComparer.Ordinal).ToList();
+            for (int i = 1; i < ordered.Count; i++)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateV2ShortId, ordered[i].ShortIdLocation, ordered[i].V2ShortId, ordered[i].TypeName, ordered[0].TypeName));
+            }
+        }
+
         var orderedSets = sets.OrderBy(s => TypeParser.GetMetadataName(s), System.StringComparer.Ordinal).ToList();
         for (int i = 1; i < orderedSets.Count; i++)
         {
@@ -142,5 +156,5 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private sealed record MessageEntry(MessageSummary Summary, string TypeName, Location? CommandLocation, Location? ListenerLocation);
+    private sealed record MessageEntry(MessageSummary Summary, string TypeName, Location? CommandLocation, Location? ListenerLocation, int V2ShortId, Location? ShortIdLocation);
 }

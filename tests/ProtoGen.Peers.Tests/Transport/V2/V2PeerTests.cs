@@ -146,11 +146,12 @@ public sealed class V2PeerTests
         var log = new MessageLog();
         var config = Config(V2TransportMode.Preferred, log) with { Services = ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.Bloom };
         await using var raw = await RawV2Peer.ConnectAsync(config);
-        var context = new WireContext(70016, WireFlags.None);
-        string[] beforeVerack = ["wtxidrelay", "sendaddrv2", "sendtxrcncl"];
+        var context = new WireContext(70017, WireFlags.None);
+        string[] beforeVerack = ["wtxidrelay", "sendaddrv2", "sendtxrcncl", "feature"];
 
         await raw.HandshakeAsync();
-        await raw.BitcoinHandshakeAsync(beforeVerack: beforeVerack.Select(Sample), context: context);
+        var version = RawPeer.Version(protocolVersion: 70017, services: ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.P2PV2);
+        await raw.BitcoinHandshakeAsync(version, beforeVerack: beforeVerack.Select(Sample), context: context);
         var later = BitcoinMessages.Messages.Where(d => d.Command is not ("version" or "verack") && !beforeVerack.Contains(d.Command)).ToList();
         foreach (var descriptor in later)
         {
@@ -214,5 +215,7 @@ public sealed class V2PeerTests
     /// <summary>A message of the catalogue with default field values (as in FanOutThroughPeerTests), or a valid version.</summary>
     private static IMessage Sample(string command) => command == "version"
         ? s_version
+        : command == "feature"
+        ? new FeatureMessage { FeatureId = "BIP434"u8.ToArray() }
         : (IMessage)Activator.CreateInstance(BitcoinMessages.Messages.Single(d => d.Command == command).MessageType)!;
 }
