@@ -127,7 +127,7 @@ public class WireReaderInputTests
     public void MultiSegmentSequenceByteStringsDoNotReferToTheSegments()
     {
         var chunks = new List<byte[]> { Hex("04 AA"), Hex("BB"), Hex("CC DD") };
-        var reader = new WireReader(TestSupport.Chain(chunks));
+        var reader = new WireReader(ByteSequences.Chain(chunks));
         var bytes = reader.ReadVarBytes(10, "a");
         Assert.Equal(Hex("AABBCCDD"), bytes.ToArray());
         chunks[1][0] = 0x00;
