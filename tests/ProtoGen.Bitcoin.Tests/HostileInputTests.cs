@@ -1,4 +1,4 @@
-using static ProtoGen.Bitcoin.Tests.GoldenVectorTests;
+using static ProtoGen.Bitcoin.Tests.GoldenVectors.GoldenData;
 using static ProtoGen.Bitcoin.Tests.WireAssert;
 
 namespace ProtoGen.Bitcoin.Tests;

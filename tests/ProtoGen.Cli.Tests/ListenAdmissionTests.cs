@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -25,7 +23,7 @@ public class ListenAdmissionTests
     [Fact]
     public async Task Listen_under_a_low_descriptor_limit_refuses_the_excess_backs_off_logs_it_and_keeps_serving()
     {
-        using var listen = LimitedChild.Start(DescriptorLimit, "listen", "--port", "0", "--network", "regtest", "--log-level", "warning");
+        using var listen = RunningChild.WithDescriptorLimit(DescriptorLimit, "listen", "--port", "0", "--network", "regtest", "--log-level", "warning");
         int port = Listening.Port(await listen.Out.WaitForLineAsync(line => line.Contains("listening on ", StringComparison.Ordinal)));
 
         // More connections than the process has descriptors. The kernel completes them all (backlog 4,096); the node
@@ -120,86 +118,5 @@ public class ListenAdmissionTests
         }
 
         return (false, TimeSpan.Zero);
-    }
-
-    /// <summary>protogen as a child of <c>/bin/sh</c>, which lowers the descriptor limit first (<c>ulimit -n</c>) and then execs it.</summary>
-    private sealed class LimitedChild : IDisposable
-    {
-        private readonly Process _process;
-        private readonly Task _pump;
-
-        private LimitedChild(Process process)
-        {
-            _process = process;
-            _pump = Task.WhenAll(Pump(process.StandardOutput, Out), Pump(process.StandardError, Error));
-        }
-
-        public LineCapture Out { get; } = new();
-
-        public LineCapture Error { get; } = new();
-
-        public bool HasExited => _process.HasExited;
-
-        public static LimitedChild Start(int descriptors, params string[] args)
-        {
-            var start = new ProcessStartInfo("/bin/sh")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add($"ulimit -n {descriptors} && exec \"$0\" \"$@\"");
-            start.ArgumentList.Add(ChildProcess.DotnetHost());
-            start.ArgumentList.Add(ChildProcess.ProtogenDll);
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var process = Process.Start(start) ?? throw new InvalidOperationException("could not start /bin/sh");
-            process.StandardInput.Close();
-            return new LimitedChild(process);
-        }
-
-        public void Terminate()
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
-                ?? throw new InvalidOperationException("could not run kill");
-            Assert.True(kill.WaitForExit(Limits.Wait), "kill did not finish");
-        }
-
-        public async Task<RunResult> WaitForExitAsync()
-        {
-            await _process.WaitForExitAsync().WaitAsync(Limits.Wait);
-            await _pump.WaitAsync(Limits.Wait);
-            return new RunResult(_process.ExitCode, Out.Text, Error.Text);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(Limits.Wait);
-            }
-
-            _process.Dispose();
-            Out.Dispose();
-            Error.Dispose();
-        }
-
-        private static async Task Pump(StreamReader reader, LineCapture capture)
-        {
-            var buffer = new char[4096];
-            int read;
-            while ((read = await reader.ReadAsync(buffer)) > 0)
-            {
-                capture.Write(new string(buffer, 0, read).ReplaceLineEndings("\n"));
-            }
-        }
     }
 }

@@ -156,35 +156,33 @@ internal static partial class Listening
 internal sealed class RunningChild : IDisposable
 {
     private readonly Process _process;
-    private readonly LineCapture _out = new();
-    private readonly LineCapture _error = new();
     private readonly Task _pump;
 
     public RunningChild(params string[] args)
+        : this(Redirected(ChildProcess.DotnetHost(), [ChildProcess.ProtogenDll, .. args]))
     {
-        var start = new ProcessStartInfo(ChildProcess.DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(ChildProcess.ProtogenDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        _process.StandardInput.Close();
-        _pump = Task.WhenAll(Pump(_process.StandardOutput, _out), Pump(_process.StandardError, _error));
     }
+
+    private RunningChild(ProcessStartInfo start)
+    {
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
+        _process.StandardInput.Close();
+        _pump = Task.WhenAll(Pump(_process.StandardOutput, Out), Pump(_process.StandardError, Error));
+    }
+
+    public LineCapture Out { get; } = new();
+
+    public LineCapture Error { get; } = new();
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>protogen as a child of <c>/bin/sh</c>, which lowers the descriptor limit first (<c>ulimit -n</c>) and then execs it.</summary>
+    public static RunningChild WithDescriptorLimit(int descriptors, params string[] args) =>
+        new(Redirected("/bin/sh", ["-c", $"ulimit -n {descriptors} && exec \"$0\" \"$@\"", ChildProcess.DotnetHost(), ChildProcess.ProtogenDll, .. args]));
 
     public int Id => _process.Id;
 
-    public Task<string> WaitForLineAsync(Func<string, bool> match) => _out.WaitForLineAsync(match);
+    public Task<string> WaitForLineAsync(Func<string, bool> match) => Out.WaitForLineAsync(match);
 
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate()
@@ -199,7 +197,7 @@ internal sealed class RunningChild : IDisposable
     {
         await _process.WaitForExitAsync().WaitAsync(Limits.Wait);
         await _pump.WaitAsync(Limits.Wait);
-        return new RunResult(_process.ExitCode, _out.Text, _error.Text);
+        return new RunResult(_process.ExitCode, Out.Text, Error.Text);
     }
 
     public void Dispose()
@@ -211,6 +209,25 @@ internal sealed class RunningChild : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static ProcessStartInfo Redirected(string program, string[] args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
     }
 
     private static async Task Pump(StreamReader reader, LineCapture capture)

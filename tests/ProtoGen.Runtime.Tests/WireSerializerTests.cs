@@ -238,6 +238,21 @@ public class WireSerializerTests
     }
 
     [Fact]
+    public void EncodeExactlyFillsTheMeasuredSpanAndRefusesAnyOther()
+    {
+        IMessage message = new TestMessage { A = 7, B = new byte[] { 1, 2, 3 } };
+        int size = message.GetEncodedSize(default);
+        var exact = new byte[size];
+        WireSerializer.EncodeExactly(message, exact, default);
+        Assert.Equal(WireSerializer.Encode(new TestMessage { A = 7, B = new byte[] { 1, 2, 3 } }), exact);
+
+        var tooShort = Assert.Throws<InvalidOperationException>(() => WireSerializer.EncodeExactly(message, new byte[size - 1], default));
+        Assert.Equal($"{message.Command}: encoded more than the {size - 1} bytes measured", tooShort.Message);
+        var tooLong = Assert.Throws<InvalidOperationException>(() => WireSerializer.EncodeExactly(message, new byte[size + 1], default));
+        Assert.Equal($"{message.Command}: encoded {size} bytes but measured {size + 1}", tooLong.Message);
+    }
+
+    [Fact]
     public void DispatchDecodesKnownCommandsAndPassesOnUnknownOnes()
     {
         var received = new List<object>();

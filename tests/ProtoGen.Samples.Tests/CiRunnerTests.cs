@@ -89,6 +89,21 @@ public sealed class CiRunnerTests : IDisposable
         Assert.All(scripts, script => Assert.True(File.Exists(Repo.File(script)), script + " is missing"));
     }
 
+    [Fact]
+    public void CiRunPacksWithTheCallersPackageFolderSetElsewhere()
+    {
+        // Many CI systems set NUGET_PACKAGES; the packaging checks must pass with it set, so CI runs them that way, and
+        // the consumer build in pack.sh uses a package folder of its own whatever the caller's is.
+        var run = File.ReadAllLines(Repo.File(".ci/run"));
+        foreach (var script in new[] { "scripts/pack.sh", "scripts/pack-tool.sh" })
+        {
+            var line = Assert.Single(run, l => l.Contains(script, StringComparison.Ordinal));
+            Assert.StartsWith("NUGET_PACKAGES=\"$(mktemp -d)\" step ", line.Trim(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(File.ReadAllLines(Repo.File("scripts/pack.sh")), l => l.Trim() == "export NUGET_PACKAGES=\"$consumer_packages\"");
+    }
+
     public void Dispose()
     {
         try

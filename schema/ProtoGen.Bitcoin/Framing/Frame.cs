@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Globalization;
 
 namespace ProtoGen.Bitcoin.Framing;
 
@@ -61,22 +60,7 @@ public static class Frame
         }
 
         var payload = destination.Slice(FrameHeader.Size);
-        var writer = new WireWriter(payload, context);
-        try
-        {
-            message.WriteTo(ref writer);
-        }
-        catch (ArgumentException ex)
-        {
-            // The payload span is exactly the measured size: overflowing it means the size function under-measured.
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {payloadLength} bytes measured"), ex);
-        }
-
-        if (writer.BytesWritten != payloadLength)
-        {
-            // A size function that disagrees with its encoder would desynchronise the stream: never send such a frame.
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded {writer.BytesWritten} bytes but measured {payloadLength}"));
-        }
+        WireSerializer.EncodeExactly(message, payload, context);
 
         new FrameHeader(magic, message.Command, payloadLength, DoubleSha256.Checksum(payload)).WriteTo(destination);
     }

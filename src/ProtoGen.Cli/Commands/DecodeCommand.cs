@@ -123,31 +123,7 @@ internal sealed class DecodeCommand : Command
         context.Out.Flush();
     }
 
-    private static ReadOnlyMemory<byte> ReadFile(string path)
-    {
-        string shown = ArgumentParser.Shorten(path);
-        if (Directory.Exists(path))
-        {
-            throw new CliException(ExitCodes.FileError, $"decode: cannot read '{shown}': it is a directory");
-        }
-
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CliException(ExitCodes.FileError, $"decode: cannot read '{shown}': no such file", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new CliException(ExitCodes.FileError, $"decode: cannot read '{shown}': permission denied", e);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
-        {
-            throw new CliException(ExitCodes.FileError, $"decode: cannot read '{shown}': {e.Message}", e);
-        }
-    }
+    private static ReadOnlyMemory<byte> ReadFile(string path) => InputFile.ReadAllBytes("decode", path);
 
     private static ReadOnlyMemory<byte> ReadStandardInput(CommandContext context)
     {

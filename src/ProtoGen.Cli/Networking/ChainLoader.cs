@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using ProtoGen.Bitcoin;
 using ProtoGen.Cli.CommandLine;
 using ProtoGen.Cli.Data;
@@ -29,29 +28,7 @@ internal static class ChainLoader
     public static ChainStore FromFile(string command, string path, BitcoinNetwork network)
     {
         string shown = ArgumentParser.Shorten(path);
-        byte[] bytes;
-        if (Directory.Exists(path))
-        {
-            throw new CliException(ExitCodes.FileError, $"{command}: cannot read '{shown}': it is a directory");
-        }
-
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CliException(ExitCodes.FileError, $"{command}: cannot read '{shown}': no such file", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new CliException(ExitCodes.FileError, $"{command}: cannot read '{shown}': permission denied", e);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
-        {
-            throw new CliException(ExitCodes.FileError, $"{command}: cannot read '{shown}': {e.Message}", e);
-        }
-
+        byte[] bytes = InputFile.ReadAllBytes(command, path);
         if (bytes.Length == 0)
         {
             throw CliException.Malformed($"{command}: {shown}: empty file (expected a blk file of {network.Name} blocks)");

@@ -109,7 +109,23 @@ public sealed class AddressRelay : IBitcoinListener<Peer>
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(message);
-        var entries = message.Addresses.AsSpan();
+        Receive(peer, message.Addresses.AsSpan(), static entry => FromV1(entry));
+    }
+
+    /// <inheritdoc/>
+    public void OnAddrV2(Peer peer, AddrV2Message message)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(message);
+        Receive(peer, message.Addresses.AsSpan(), static entry => entry);
+    }
+
+    /// <summary>
+    /// Takes the addresses of one addr or addrv2 message through the peer's rate limit into the book, counting what
+    /// was kept, rate-limited and ignored.
+    /// </summary>
+    private void Receive<TEntry>(Peer peer, ReadOnlySpan<TEntry> entries, Func<TEntry, NetworkAddressV2> toV2)
+    {
         var state = State(peer);
         long now = peer.Config.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         long taken = 0, limited = 0, ignored = 0;
@@ -126,42 +142,7 @@ public sealed class AddressRelay : IBitcoinListener<Peer>
                     continue;
                 }
 
-                if (Keep(FromV1(entry), peer.Id, now))
-                {
-                    taken++;
-                }
-                else
-                {
-                    ignored++;
-                }
-            }
-        }
-
-        Count(entries.Length, taken, limited, ignored);
-    }
-
-    /// <inheritdoc/>
-    public void OnAddrV2(Peer peer, AddrV2Message message)
-    {
-        ArgumentNullException.ThrowIfNull(peer);
-        ArgumentNullException.ThrowIfNull(message);
-        var entries = message.Addresses.AsSpan();
-        var state = State(peer);
-        long now = peer.Config.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        long taken = 0, limited = 0, ignored = 0;
-        lock (state.Lock)
-        {
-            int start = entries.Length == 0 ? 0 : Random.Shared.Next(entries.Length);
-            for (int n = 0; n < entries.Length; n++)
-            {
-                var entry = entries[(start + n) % entries.Length];
-                if (!state.Bucket.TryTake())
-                {
-                    limited++;
-                    continue;
-                }
-
-                if (Keep(entry, peer.Id, now))
+                if (Keep(toV2(entry), peer.Id, now))
                 {
                     taken++;
                 }

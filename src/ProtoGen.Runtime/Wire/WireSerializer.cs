@@ -82,6 +82,37 @@ public static class WireSerializer
         return bytes;
     }
 
+    /// <summary>
+    /// Encodes <paramref name="message"/> into <paramref name="destination"/>, whose length is the size
+    /// <see cref="IMessage.GetEncodedSize"/> measured in the same context: the way a transport writes a payload
+    /// straight into its frame or packet. A size function that disagrees with the encoder throws rather than leave a
+    /// frame whose length field lies.
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="destination">Exactly the measured number of bytes.</param>
+    /// <param name="context">The encoding context.</param>
+    /// <exception cref="InvalidOperationException">The message encoded more or fewer bytes than measured.</exception>
+    public static void EncodeExactly(IMessage message, Span<byte> destination, WireContext context)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var writer = new WireWriter(destination, context);
+        try
+        {
+            message.WriteTo(ref writer);
+        }
+        catch (ArgumentException ex)
+        {
+            // The span is exactly the measured size: overflowing it means the size function under-measured.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {destination.Length} bytes measured"), ex);
+        }
+
+        if (writer.BytesWritten != destination.Length)
+        {
+            // A size function that disagrees with its encoder would desynchronise the stream: never send such a frame.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded {writer.BytesWritten} bytes but measured {destination.Length}"));
+        }
+    }
+
     /// <summary>Encodes <paramref name="value"/> onto <paramref name="output"/> and returns the bytes written.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="value">The value.</param>

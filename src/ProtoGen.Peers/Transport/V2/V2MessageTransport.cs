@@ -206,21 +206,7 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
         }
 
         int typeSize = V2MessageType.Write(message.Command, destination.Slice(V2Packet.ContentsOffset));
-        var writer = new WireWriter(destination.Slice(V2Packet.ContentsOffset + typeSize, payloadLength), context);
-        try
-        {
-            message.WriteTo(ref writer);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {payloadLength} bytes measured"), e);
-        }
-
-        if (writer.BytesWritten != payloadLength)
-        {
-            // A size function that disagrees with its encoder would seal garbage: never send such a packet.
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded {writer.BytesWritten} bytes but measured {payloadLength}"));
-        }
+        WireSerializer.EncodeExactly(message, destination.Slice(V2Packet.ContentsOffset + typeSize, payloadLength), context);
 
         if (_complete)
         {

@@ -96,21 +96,7 @@ internal sealed class V2PacketEncoder : IDisposable
         ArgumentNullException.ThrowIfNull(message);
         int payloadLength = message.GetEncodedSize(context);
         var packet = Reserve(output, message.Command, payloadLength, out int payloadOffset);
-        var writer = new WireWriter(packet.Slice(payloadOffset, payloadLength), context);
-        try
-        {
-            message.WriteTo(ref writer);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded more than the {payloadLength} bytes measured"), ex);
-        }
-
-        if (writer.BytesWritten != payloadLength)
-        {
-            // A size function that disagrees with its encoder would send garbage: never seal such a packet.
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{message.Command}: encoded {writer.BytesWritten} bytes but measured {payloadLength}"));
-        }
+        WireSerializer.EncodeExactly(message, packet.Slice(payloadOffset, payloadLength), context);
 
         Seal(packet);
         output.Advance(packet.Length);
