@@ -114,7 +114,7 @@ internal abstract class BenchColumn : IColumn
 
 internal static class StreamBenchmarkTypes
 {
-    public static bool Contains(Type type) => type == typeof(FramedStreamBenchmarks) || type == typeof(SocketReadBenchmarks);
+    public static bool Contains(Type type) => type == typeof(FramedStreamBenchmarks) || type == typeof(SocketReadBenchmarks) || type == typeof(PeerPairBenchmarks);
 }
 
 internal sealed class BytesPerOpColumn() : BenchColumn("Bytes/op", "Bytes processed per operation (block size; for hashing, the bytes that must be hashed: see HashBenchmarks.BytesPerOperation; per message for Sha256BackendBenchmarks)", 0)

@@ -40,6 +40,7 @@ public class FramedStreamBenchmarks
         _bytes = StreamCorpus.Bytes(Stream);
         _output = new MemoryStream(_bytes.Length);
         Check.Equal(_messages.Length, ProtoGenRead(), "ProtoGen read every message");
+        Check.Equal(_messages.Length, _listener.Messages, "ProtoGen dispatched every message to its listener method");
         Check.Equal(_messages.Length, NBitcoinRead(), "NBitcoin read every message");
         _nbMessages = ReadAllWithNBitcoin(_bytes);
         ProtoGenWrite();

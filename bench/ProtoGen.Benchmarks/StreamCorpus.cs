@@ -109,7 +109,7 @@ internal sealed class StreamListener : IBitcoinListener<object?>
 
     public void OnPing(object? peer, PingMessage message) => Seen((long)message.Nonce);
 
-    public void OnTx(object? peer, Transaction message) => Seen(message.Inputs.Count);
+    public void OnTransaction(object? peer, Transaction message) => Seen(message.Inputs.Count);
 
     public void OnUnknown(object? peer, RawFrame frame) => throw new InvalidOperationException("unexpected " + frame.Command);
 
