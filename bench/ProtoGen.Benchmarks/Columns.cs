@@ -38,7 +38,7 @@ internal abstract class BenchColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        (HasParameter(benchmarkCase, "Block") || (AppliesToMessageSizes && HasParameter(benchmarkCase, "Size")))
+        (HasParameter(benchmarkCase, "Block") || HasParameter(benchmarkCase, "Stream") || (AppliesToMessageSizes && HasParameter(benchmarkCase, "Size")))
         && Compute(summary, benchmarkCase) is { } value ? value.ToString(Format, CultureInfo.InvariantCulture) : "-";
 
     /// <summary>Whether the column also means something for the per-message rows of <see cref="Sha256BackendBenchmarks"/> (a <c>Size</c> parameter).</summary>
@@ -62,7 +62,10 @@ internal abstract class BenchColumn : IColumn
 
     protected abstract double? Compute(Summary summary, BenchmarkCase benchmarkCase);
 
-    protected static string BlockOf(BenchmarkCase benchmarkCase) => (string)benchmarkCase.Parameters["Block"];
+    /// <summary>The case's data: its block, or its stream and buffer size (the throughput benchmarks).</summary>
+    protected static string BlockOf(BenchmarkCase benchmarkCase) => HasParameter(benchmarkCase, "Stream")
+        ? (string)benchmarkCase.Parameters["Stream"] + "/" + (HasParameter(benchmarkCase, "BufferKiB") ? benchmarkCase.Parameters["BufferKiB"] : 0)
+        : (string)benchmarkCase.Parameters["Block"];
 
     /// <summary>
     /// The bytes one operation processes: the block for decode and encode, the bytes that must be hashed for the hash
@@ -75,11 +78,18 @@ internal abstract class BenchColumn : IColumn
             return (int)benchmarkCase.Parameters["Size"];
         }
 
+        if (HasParameter(benchmarkCase, "Stream"))
+        {
+            return StreamCorpus.Bytes((string)benchmarkCase.Parameters["Stream"]).Length;
+        }
+
         var facts = BlockCorpus.Facts(BlockOf(benchmarkCase));
         return benchmarkCase.Descriptor.Type == typeof(HashBenchmarks)
             ? HashBenchmarks.BytesPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name, benchmarkCase.Descriptor.Categories[0], facts)
             : facts.Size;
     }
+
+    protected static bool IsStreamBenchmark(BenchmarkCase benchmarkCase) => StreamBenchmarkTypes.Contains(benchmarkCase.Descriptor.Type);
 
     protected static double? MeanNanoseconds(Summary summary, BenchmarkCase benchmarkCase) =>
         summary[benchmarkCase]?.ResultStatistics?.Mean is double mean && mean > 0 ? mean : null;
@@ -100,6 +110,11 @@ internal abstract class BenchColumn : IColumn
 
         return null;
     }
+}
+
+internal static class StreamBenchmarkTypes
+{
+    public static bool Contains(Type type) => type == typeof(FramedStreamBenchmarks) || type == typeof(SocketReadBenchmarks) || type == typeof(PeerPairBenchmarks);
 }
 
 internal sealed class BytesPerOpColumn() : BenchColumn("Bytes/op", "Bytes processed per operation (block size; for hashing, the bytes that must be hashed: see HashBenchmarks.BytesPerOperation; per message for Sha256BackendBenchmarks)", 0)
@@ -134,7 +149,7 @@ internal sealed class AllocatedPerTxColumn() : BenchColumn("Alloc/tx", "Allocate
     protected override double? Compute(Summary summary, BenchmarkCase benchmarkCase)
     {
         var report = summary[benchmarkCase];
-        if (report is null)
+        if (report is null || benchmarkCase.Parameters.Items.Any(p => p.Name == "Stream"))
         {
             return null;
         }
@@ -149,7 +164,7 @@ internal sealed class LimitShareColumn(string name, string limitMethod, string l
 {
     /// <summary>Against one SHA-256d call over as many bytes as the txid+wtxid pass hashes.</summary>
     public static LimitShareColumn SameBytes() => new(
-        "% of limit (same bytes)", nameof(HashBenchmarks.Sha256dLimit), "MB/s ÷ MB/s of one SHA-256d over a buffer as long as the txid+wtxid bytes (hash benchmarks only)");
+        "% of limit (same bytes)", nameof(HashBenchmarks.Sha256dLimit), "MB/s ÷ MB/s of one SHA-256d over a buffer as long as the txid+wtxid bytes (hash benchmarks), or over the same stream (throughput benchmarks)");
 
     /// <summary>Against one SHA-256d call over 1 MiB (the goal's reference).</summary>
     public static LimitShareColumn Mebibyte() => new(
@@ -159,12 +174,22 @@ internal sealed class LimitShareColumn(string name, string limitMethod, string l
 
     protected override double? Compute(Summary summary, BenchmarkCase benchmarkCase)
     {
-        if (benchmarkCase.Descriptor.Type != typeof(HashBenchmarks))
+        BenchmarkCase? limit;
+        if (benchmarkCase.Descriptor.Type == typeof(HashBenchmarks))
+        {
+            limit = Sibling(summary, benchmarkCase, other => other.Descriptor.WorkloadMethod.Name == limitMethod);
+        }
+        else if (IsStreamBenchmark(benchmarkCase) && limitMethod == nameof(HashBenchmarks.Sha256dLimit))
+        {
+            // The throughput benchmarks: against the SHA-256d row over the same bytes, same category.
+            var categories = benchmarkCase.Descriptor.Categories;
+            limit = Sibling(summary, benchmarkCase, other => other.Descriptor.WorkloadMethod.Name.StartsWith("Sha256dLimit", StringComparison.Ordinal) && other.Descriptor.Categories.SequenceEqual(categories));
+        }
+        else
         {
             return null;
         }
 
-        var limit = Sibling(summary, benchmarkCase, other => other.Descriptor.WorkloadMethod.Name == limitMethod);
         return limit is not null && MeanNanoseconds(summary, limit) is { } l && MeanNanoseconds(summary, benchmarkCase) is { } m
             ? (BytesPerOperation(benchmarkCase) / m) / (BytesPerOperation(limit) / l)
             : null;

@@ -19,6 +19,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     private readonly ConcurrentDictionary<long, Hash256> _continuation = new();
     private readonly ConcurrentDictionary<Hash256, Transaction> _transactions = new();
     private readonly ConcurrentDictionary<long, GetDataRequests> _getData = new();
+    private readonly EncodedBlockCache _encodedBlocks = new();
 
     /// <summary>Creates a server for <paramref name="store"/>; blocks added to the store later are announced to connected peers.</summary>
     /// <param name="store">The chain.</param>
@@ -28,6 +29,9 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         Store = store;
         store.HeaderAdded += Announce;
     }
+
+    /// <summary>The blocks served most recently, encoded once for every peer (for tests).</summary>
+    internal EncodedBlockCache EncodedBlocks => _encodedBlocks;
 
     /// <summary>The chain served.</summary>
     public ChainStore Store { get; }
@@ -172,7 +176,8 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         switch (item.Type)
         {
             case InventoryType.Block or InventoryType.WitnessBlock when Store.TryGetBlock(item.Hash, out var block):
-                peer.PushBlock(block, item.Type);
+                // Encoded and checksummed once for all the peers asking for it, in the form each asked for.
+                peer.QueueMessage(_encodedBlocks.Get(item.Hash, block), null, item.Type == InventoryType.WitnessBlock ? WireFlags.None : WireFlags.NoWitness);
                 if (_continuation.TryGetValue(peer.Id, out var last) && last == item.Hash)
                 {
                     _continuation.TryRemove(peer.Id, out _);

@@ -59,6 +59,20 @@ public static class Frame
             throw new ArgumentException("the destination must be exactly one frame long", nameof(destination));
         }
 
+        if (message is EncodedMessage encoded)
+        {
+            // Encoded and checksummed once for every frame that sends it in this context: copy, reuse the checksum.
+            var encodedPayload = encoded.GetPayload(context).Span;
+            if (encodedPayload.Length != payloadLength)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{encoded.Command}: {encodedPayload.Length} bytes encoded in this context but {payloadLength} measured"));
+            }
+
+            encodedPayload.CopyTo(destination.Slice(FrameHeader.Size));
+            new FrameHeader(magic, encoded.Command, payloadLength, encoded.GetChecksum(context)).WriteTo(destination);
+            return;
+        }
+
         var payload = destination.Slice(FrameHeader.Size);
         WireSerializer.EncodeExactly(message, payload, context);
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Peers.Protocol;
 
@@ -161,7 +162,9 @@ internal sealed class HandshakeState
             services = _services;
         }
 
-        var f = flags ?? ((message is Block or Transaction or BlockTxnMessage or CmpctBlockMessage) && (services & ServiceFlags.Witness) == 0 ? WireFlags.NoWitness : WireFlags.None);
+        // A pre-encoded message takes the witness form its wrapped message would.
+        var sent = message is EncodedMessage encoded ? encoded.Message : message;
+        var f = flags ?? ((sent is Block or Transaction or BlockTxnMessage or CmpctBlockMessage) && (services & ServiceFlags.Witness) == 0 ? WireFlags.NoWitness : WireFlags.None);
         return new WireContext(version, f);
     }
 

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using ProtoGen.Bitcoin;
 
@@ -7,7 +6,8 @@ namespace ProtoGen.Peers.Protocol;
 /// <summary>
 /// A bounded most-recently-used set of inventory a peer is known to have (it announced it, or we announced it).
 /// Adding an entry when full evicts the least recently used one; nodes are recycled, so a full set allocates nothing.
-/// Witness and non-witness forms of the same item count as one. Not thread-safe: the peer guards it.
+/// Witness and non-witness forms of the same item count as one. The index grows as entries arrive (an idle peer holds
+/// an empty one, not room for the whole capacity). Not thread-safe: the peer guards it.
 /// </summary>
 internal sealed class KnownInventory
 {
@@ -18,7 +18,7 @@ internal sealed class KnownInventory
     public KnownInventory(int capacity)
     {
         _capacity = capacity;
-        _index = new Dictionary<InventoryVector, LinkedListNode<InventoryVector>>(Math.Min(capacity, 4096));
+        _index = [];
     }
 
     public int Count => _index.Count;

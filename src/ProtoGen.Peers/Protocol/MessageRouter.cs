@@ -129,25 +129,8 @@ internal sealed class MessageRouter : IConnectionHandler
             return;
         }
 
-        byte[]? rented = null;
         var context = _peer.Handshake.ReadContext;
-        WireReader reader;
-        if (payload.Length > PeerDefaults.InPlaceDecodeLimit)
-        {
-            // Large payloads (blocks, transactions) are copied once into a buffer the decoded message keeps, so
-            // scripts and witnesses are slices of it rather than an array each.
-            reader = new WireReader(payload.ToArray().AsMemory(), context, retainSlices: true);
-        }
-        else if (payload.IsSingleSegment)
-        {
-            reader = new WireReader(payload.First, context, retainSlices: false);
-        }
-        else
-        {
-            rented = ArrayPool<byte>.Shared.Rent((int)payload.Length);
-            payload.CopyTo(rented);
-            reader = new WireReader(rented.AsMemory(0, (int)payload.Length), context, retainSlices: false);
-        }
+        var reader = PayloadReader.Create(payload, context, out byte[]? rented);
 
         try
         {
@@ -194,10 +177,7 @@ internal sealed class MessageRouter : IConnectionHandler
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            PayloadReader.Return(rented);
         }
     }
 

@@ -51,7 +51,7 @@ internal sealed class Connection
         if (stream is not null)
         {
             _stream = stream;
-            _input = PipeReader.Create(stream, new StreamPipeReaderOptions(options.Pool, bufferSize: options.ReceiveBufferSize, minimumReadSize: options.MinimumReadSize, leaveOpen: true));
+            _input = PipeReader.Create(stream, new StreamPipeReaderOptions(options.Pool, bufferSize: options.ReceiveBufferSize, minimumReadSize: options.MinimumReadSize, leaveOpen: true, useZeroByteReads: options.UseZeroByteReads));
             _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(options.Pool, minimumBufferSize: options.SendBufferSize, leaveOpen: true));
         }
         else

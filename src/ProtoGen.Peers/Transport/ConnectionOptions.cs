@@ -11,6 +11,7 @@ namespace ProtoGen.Peers.Transport;
 /// <param name="FlushThreshold">Bytes written before the writer flushes in the middle of a burst.</param>
 /// <param name="DisposeStream">Whether the stream is disposed when the connection stops.</param>
 /// <param name="Time">The clock (for how long the connection has been paused).</param>
+/// <param name="UseZeroByteReads">Whether the reader waits for data with a zero-byte read before it takes a receive buffer, so an idle connection holds none.</param>
 internal sealed record ConnectionOptions(
     MemoryPool<byte> Pool,
     int ReceiveBufferSize,
@@ -18,4 +19,5 @@ internal sealed record ConnectionOptions(
     int SendBufferSize,
     int FlushThreshold,
     bool DisposeStream,
-    TimeProvider Time);
+    TimeProvider Time,
+    bool UseZeroByteReads = true);

@@ -13,8 +13,13 @@ namespace ProtoGen.Peers.Transport;
 internal sealed class V1MessageTransport : IMessageTransport
 {
     private readonly BitcoinNetwork _network;
+    private readonly int _maxPayloadLength;
 
-    public V1MessageTransport(BitcoinNetwork network) => _network = network;
+    public V1MessageTransport(BitcoinNetwork network, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
+    {
+        _network = network;
+        _maxPayloadLength = maxPayloadLength;
+    }
 
     public string Name => "v1";
 
@@ -38,7 +43,7 @@ internal sealed class V1MessageTransport : IMessageTransport
         }
 
         var start = buffer;
-        var status = Frame.TryRead(ref buffer, _network.Magic, out var header, out var payload);
+        var status = Frame.TryRead(ref buffer, _network.Magic, out var header, out var payload, _maxPayloadLength);
         if (status == FrameStatus.Incomplete)
         {
             message = default;
@@ -71,9 +76,9 @@ internal sealed class V1MessageTransport : IMessageTransport
     public int Measure(IMessage message, WireContext context, out int payloadLength)
     {
         payloadLength = message.GetEncodedSize(context);
-        if (payloadLength > ProtocolLimits.MaxMessagePayload)
+        if (payloadLength > _maxPayloadLength)
         {
-            throw new ProtocolException(ProtocolError.EncodeLimitExceeded, $"{message.Command}: payload of {payloadLength} bytes exceeds the protocol limit {ProtocolLimits.MaxMessagePayload}");
+            throw new ProtocolException(ProtocolError.EncodeLimitExceeded, $"{message.Command}: payload of {payloadLength} bytes exceeds the limit {_maxPayloadLength}");
         }
 
         return FrameHeader.Size + payloadLength;

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BenchmarkDotNet.Attributes;
+using ProtoGen.Bitcoin;
+using ProtoGen.Peers;
+
+namespace ProtoGen.Benchmarks;
+
+/// <summary>
+/// Benchmark 4 of the throughput issue: <see cref="Pairs"/> handshaken loopback peer pairs idle in this process. The
+/// setup measures managed bytes (after a full collection) and RSS per peer, threads, and the process's CPU time over
+/// an idle period, and prints them (<c>// IdlePeers</c> lines); the benchmark pings every client once and waits for
+/// every pong (the cost of a round over all peers). Pairs default to 200 (the CI size); set
+/// <c>PROTOGEN_IDLE_PAIRS</c> (and <c>PROTOGEN_IDLE_SECONDS</c>, default 2) for the large run, with the file-descriptor
+/// limit raised (scripts/bench-idle-peers.sh).
+/// </summary>
+[MemoryDiagnoser]
+public class IdlePeersBenchmarks
+{
+    private readonly List<Peer> _clients = [];
+    private readonly List<Peer> _servers = [];
+    private TcpListener _tcp = null!;
+
+    /// <summary>The number of pairs (2 peers each).</summary>
+    public int Pairs { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("PROTOGEN_IDLE_PAIRS"), CultureInfo.InvariantCulture, out int pairs) ? pairs : 200;
+
+    /// <summary>Connects the pairs and measures what they hold while idle.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var before = Measure();
+        _tcp = new TcpListener(IPAddress.Loopback, 0);
+        _tcp.Start(1024);
+        for (int i = 0; i < Pairs; i++)
+        {
+            var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var accept = _tcp.AcceptSocketAsync();
+            client.Connect((IPEndPoint)_tcp.LocalEndpoint);
+            var server = accept.GetAwaiter().GetResult();
+            server.NoDelay = true;
+            var outbound = Peer.Outbound(Config(), new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
+            var inbound = Peer.Inbound(Config(), new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
+            inbound.Start();
+            outbound.Start();
+            _clients.Add(outbound);
+            _servers.Add(inbound);
+        }
+
+        foreach (var peer in _clients.Concat(_servers))
+        {
+            peer.WaitForHandshakeAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
+
+        Thread.Sleep(500);
+        var connected = Measure();
+        int seconds = int.TryParse(Environment.GetEnvironmentVariable("PROTOGEN_IDLE_SECONDS"), CultureInfo.InvariantCulture, out int s) ? s : 2;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var idle = Measure();
+        int peers = 2 * Pairs;
+        Check.Equal(peers, _clients.Concat(_servers).Count(p => p.IsConnected), "every peer stayed connected");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"// IdlePeers pairs={Pairs} peers={peers}: managed {(idle.Managed - before.Managed) / (double)peers:F0} B/peer, RSS {(idle.Rss - before.Rss) / (double)peers:F0} B/peer, threads {before.Threads} -> {connected.Threads} -> {idle.Threads}, CPU {cpu.TotalMilliseconds:F0} ms over {seconds} s idle"));
+    }
+
+    /// <summary>Disconnects every peer.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var peer in _clients.Concat(_servers))
+        {
+            peer.Disconnect();
+        }
+
+        foreach (var peer in _clients.Concat(_servers))
+        {
+            peer.WaitForDisconnectAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
+
+        _tcp.Stop();
+    }
+
+    /// <summary>Pings every client's remote once, all at once, and waits for every pong.</summary>
+    [Benchmark(Description = "ping every idle pair once")]
+    public int PingAll()
+    {
+        var pings = new Task<TimeSpan>[_clients.Count];
+        for (int i = 0; i < pings.Length; i++)
+        {
+            pings[i] = _clients[i].PingAsync();
+        }
+
+        Task.WhenAll(pings).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        return pings.Length;
+    }
+
+    private static PeerConfig Config() => new()
+    {
+        Network = BitcoinNetwork.Mainnet,
+        UserAgentName = "ProtoGenIdle",
+        NonceCache = new NonceCache(),
+    };
+
+    private static (long Managed, long Rss, int Threads) Measure()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long managed = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+        return (managed, process.WorkingSet64, process.Threads.Count);
+    }
+}
