@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Globalization;
 
 namespace ProtoGen.Bitcoin.Framing;
 
