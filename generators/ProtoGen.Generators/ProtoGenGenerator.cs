@@ -109,7 +109,7 @@ public sealed class ProtoGenGenerator : IIncrementalGenerator
 
         // A type with both attributes is emitted once, as a message.
         if (context.Attributes.Any(a => a.AttributeClass?.Name == "WireTypeAttribute")
-            && TypeParser.FindAttribute(type.GetAttributes(), known.MessageAttribute) is not null)
+            && SymbolLookup.FindAttribute(type.GetAttributes(), known.MessageAttribute) is not null)
         {
             return null;
         }

@@ -176,7 +176,7 @@ public sealed class ModelPurityTests
         {
             var attributes = symbol.GetAttributes();
             var problems = new List<Problem>();
-            if (TypeParser.FindAttribute(attributes, known.MessageAttribute) is not null || TypeParser.FindAttribute(attributes, known.WireTypeAttribute) is not null)
+            if (SymbolLookup.FindAttribute(attributes, known.MessageAttribute) is not null || SymbolLookup.FindAttribute(attributes, known.WireTypeAttribute) is not null)
             {
                 if (TypeParser.Parse(symbol, known, problems, CancellationToken.None) is { } model)
                 {
@@ -188,7 +188,7 @@ public sealed class ModelPurityTests
                 }
             }
 
-            if (TypeParser.FindAttribute(attributes, known.MessageSetAttribute) is { } setAttribute && SetParser.Parse(symbol, setAttribute, problems) is { } set)
+            if (SymbolLookup.FindAttribute(attributes, known.MessageSetAttribute) is { } setAttribute && SetParser.Parse(symbol, setAttribute, problems) is { } set)
             {
                 sets.Add(set);
             }

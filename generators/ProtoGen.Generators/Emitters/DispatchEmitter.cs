@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using ProtoGen.Generators.Constants;
 using ProtoGen.Generators.Helpers;
 using ProtoGen.Generators.Models;
 
@@ -13,11 +14,11 @@ namespace ProtoGen.Generators.Emitters;
 /// </summary>
 internal static class DispatchEmitter
 {
-    private const string CommandType = "global::ProtoGen.MessageCommand";
-    private const string ReaderType = "global::ProtoGen.WireReader";
-    private const string DescriptorType = "global::ProtoGen.MessageDescriptor";
-    private const string MessageType = "global::ProtoGen.IMessage";
-    private const string HandlerType = "global::ProtoGen.IMessageHandler";
+    private const string CommandType = RuntimeTypeRefs.MessageCommand;
+    private const string ReaderType = RuntimeTypeRefs.WireReader;
+    private const string DescriptorType = RuntimeTypeRefs.MessageDescriptor;
+    private const string MessageType = RuntimeTypeRefs.IMessage;
+    private const string HandlerType = RuntimeTypeRefs.IMessageHandler;
 
     public static string Emit(MessageSetModel set, EquatableArray<MessageSummary> messages)
     {
@@ -46,40 +47,27 @@ internal static class DispatchEmitter
 
                 w.WriteLine("/// <summary>Finds the catalogue entry of <paramref name=\"command\"/>, or null when the command is not in this set.</summary>");
                 w.WriteLine("/// <param name=\"command\">The command field.</param>");
-                using (w.Block("public static " + DescriptorType + "? FindMessage(" + CommandType + " command)"))
-                {
-                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Descriptor;"));
-                    w.WriteLine("return null;");
-                }
+                EmitSwitchMethod(w, "public static " + DescriptorType + "? FindMessage(" + CommandType + " command)", messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Descriptor;"), "null");
 
                 w.WriteLine();
                 w.WriteLine("/// <summary>");
                 w.WriteLine("/// Decodes the payload of <paramref name=\"command\"/> and calls the listener's method for it. Returns false, without");
                 w.WriteLine("/// reading anything or calling the listener, when the command is not in this set.");
                 w.WriteLine("/// </summary>");
-                w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
-                w.WriteLine("/// <param name=\"peer\">The peer the message came from.</param>");
-                w.WriteLine("/// <param name=\"command\">The command field of the frame.</param>");
-                w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
-                w.WriteLine("/// <param name=\"listener\">The listener.</param>");
-                w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
-                using (w.Block(access + " static bool TryDispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
-                {
-                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("listener.On" + m.ListenerName + "(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"));
-                    w.WriteLine("return false;");
-                }
+                WriteFrameListenerDocs(w);
+                EmitSwitchMethod(
+                    w,
+                    access + " static bool TryDispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)",
+                    messages,
+                    static (writer, m) => writer.WriteLine("listener.On" + m.ListenerName + "(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"),
+                    "false");
 
                 w.WriteLine();
                 w.WriteLine("/// <summary>");
                 w.WriteLine("/// Decodes and delivers one frame: a command of this set goes to its typed listener method, any other command to");
                 w.WriteLine("/// <c>OnUnknown</c> with the raw payload. Returns whether the command was in this set.");
                 w.WriteLine("/// </summary>");
-                w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
-                w.WriteLine("/// <param name=\"peer\">The peer the message came from.</param>");
-                w.WriteLine("/// <param name=\"command\">The command field of the frame.</param>");
-                w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
-                w.WriteLine("/// <param name=\"listener\">The listener.</param>");
-                w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
+                WriteFrameListenerDocs(w);
                 using (w.Block(access + " static bool Dispatch<TPeer>(TPeer peer, " + CommandType + " command, ref " + ReaderType + " payload, " + listener + " listener)"))
                 {
                     using (w.Block("if (TryDispatch(peer, command, ref payload, listener))"))
@@ -97,11 +85,7 @@ internal static class DispatchEmitter
                 w.WriteLine("/// <param name=\"command\">The command field of the frame.</param>");
                 w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
                 w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
-                using (w.Block("public static global::ProtoGen.IMessage? Decode(" + CommandType + " command, ref " + ReaderType + " payload)"))
-                {
-                    EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Read(ref payload);"));
-                    w.WriteLine("return null;");
-                }
+                EmitSwitchMethod(w, "public static global::ProtoGen.IMessage? Decode(" + CommandType + " command, ref " + ReaderType + " payload)", messages, static (writer, m) => writer.WriteLine("return " + m.FullyQualifiedName + ".Read(ref payload);"), "null");
 
                 w.WriteLine();
                 EmitTryHandle(w, messages);
@@ -155,11 +139,7 @@ internal static class DispatchEmitter
         w.Indentation++;
         w.WriteLine("where THandler : " + HandlerType + "<TPeer>");
         w.Indentation--;
-        using (w.Block())
-        {
-            EmitSwitch(w, messages, static (writer, m) => writer.WriteLine("handler.OnMessage(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"));
-            w.WriteLine("return false;");
-        }
+        EmitSwitchMethod(w, null, messages, static (writer, m) => writer.WriteLine("handler.OnMessage(peer, " + m.FullyQualifiedName + ".Read(ref payload));\nreturn true;"), "false");
     }
 
     private static void EmitDeliver(SourceWriter w, EquatableArray<MessageSummary> messages, string listener, string access)
@@ -198,6 +178,32 @@ internal static class DispatchEmitter
                 }
             });
             w.WriteLine("return false;");
+        }
+    }
+
+    /// <summary>The documentation of a typed-listener dispatch method's type parameter, parameters and exception.</summary>
+    private static void WriteFrameListenerDocs(SourceWriter w)
+    {
+        w.WriteLine("/// <typeparam name=\"TPeer\">The peer type passed to the listener.</typeparam>");
+        w.WriteLine("/// <param name=\"peer\">The peer the message came from.</param>");
+        w.WriteLine("/// <param name=\"command\">The command field of the frame.</param>");
+        w.WriteLine("/// <param name=\"payload\">A reader over the payload.</param>");
+        w.WriteLine("/// <param name=\"listener\">The listener.</param>");
+        w.WriteLine("/// <exception cref=\"global::ProtoGen.ProtocolException\">The payload is malformed.</exception>");
+    }
+
+    /// <summary>Writes a method whose body is the command switch and, for a command not in the set, <c>return {fallback};</c>.</summary>
+    /// <param name="w">The writer.</param>
+    /// <param name="signature">The method's declaration line, or null when it has been written already.</param>
+    /// <param name="messages">The set's messages.</param>
+    /// <param name="body">Writes one command's case body; it must end in <c>return</c>.</param>
+    /// <param name="fallback">The value returned for other commands.</param>
+    private static void EmitSwitchMethod(SourceWriter w, string? signature, EquatableArray<MessageSummary> messages, System.Action<SourceWriter, MessageSummary> body, string fallback)
+    {
+        using (w.Block(signature))
+        {
+            EmitSwitch(w, messages, body);
+            w.WriteLine("return " + fallback + ";");
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using ProtoGen.Generators.Diagnostics;
@@ -11,23 +9,10 @@ namespace ProtoGen.Generators.Parsing;
 /// <summary>Turns a field's type and attributes into its wire shape, or reports why it cannot be encoded.</summary>
 internal static class FieldClassifier
 {
-    private sealed class FieldAttributes
-    {
-        public int? MaxCount;
-        public int? MaxLength;
-        public int MinLength;
-        public int? FixedLength;
-        public bool Optional;
-        public int Since;
-        public bool CompactSize;
-        public bool BigEndian;
-        public AttributeData? Codec;
-    }
-
     public static FieldModel? Classify(string owner, string name, ITypeSymbol type, List<AttributeData> attributes, Location? location, KnownTypes known, List<Problem> problems, CancellationToken cancellationToken)
     {
         int before = problems.Count;
-        var a = ReadAttributes(attributes, known);
+        var a = FieldAttributes.Read(attributes, known);
         foreach (var limit in new[] { a.MaxCount, a.MaxLength, a.FixedLength })
         {
             if (limit is { } l && (l < 1 || l > TypeParser.MaxLimit))
@@ -68,7 +53,7 @@ internal static class FieldClassifier
         ValueModel? value;
         if (a.Codec is not null)
         {
-            var codec = ReadCodec(a.Codec, underlying, owner, known, a.Codec.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, problems);
+            var codec = CodecReader.Read(a.Codec, underlying, owner, known, a.Codec.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, problems);
             value = codec is null ? null : new ValueModel(WireKind.Codec, Display(underlying), null, null, 0, codec.Value.CodecType, codec.Value.MinSize, null);
         }
         else
@@ -96,7 +81,7 @@ internal static class FieldClassifier
         void Invalid(string message) => problems.Add(new Problem(DiagnosticDescriptors.InvalidFieldAttribute, location, owner, name, message));
 
         bool isArray = type is INamedTypeSymbol named && known.WireArray is not null && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.WireArray);
-        bool isBytes = Is(type, known.WireBytes);
+        bool isBytes = SymbolLookup.Is(type, known.WireBytes);
         bool isString = type.SpecialType == SpecialType.System_String;
 
         if (!isElement)
@@ -185,7 +170,7 @@ internal static class FieldClassifier
             Invalid("[MaxLength] and [FixedLength] on a collection apply to string or WireBytes elements");
         }
 
-        if (Is(type, known.Hash256))
+        if (SymbolLookup.Is(type, known.Hash256))
         {
             return Plain(WireKind.Hash256, typeName, a, owner, name, location, problems);
         }
@@ -293,123 +278,7 @@ internal static class FieldClassifier
         return false;
     }
 
-    public static (string CodecType, int MinSize)? ReadCodec(AttributeData attribute, ITypeSymbol valueType, string owner, KnownTypes known, Location? location, List<Problem> problems)
-    {
-        var codec = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
-        int minSize = 1;
-        foreach (var named in attribute.NamedArguments)
-        {
-            if (named.Key == "MinEncodedSize" && named.Value.Value is int m)
-            {
-                minSize = m;
-            }
-        }
-
-        if (codec is null || !HasCodecShape(codec, valueType, known))
-        {
-            problems.Add(new Problem(
-                DiagnosticDescriptors.CodecShape,
-                location,
-                codec?.ToDisplayString() ?? "(none)",
-                owner,
-                valueType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-            return null;
-        }
-
-        if (minSize < 0)
-        {
-            minSize = 0;
-        }
-
-        return (codec.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), minSize);
-    }
-
-    private static bool HasCodecShape(INamedTypeSymbol codec, ITypeSymbol valueType, KnownTypes known)
-    {
-        bool read = false, write = false, size = false;
-        foreach (var member in codec.GetMembers())
-        {
-            if (member is not IMethodSymbol { IsStatic: true, IsGenericMethod: false } method
-                || method.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
-            {
-                continue;
-            }
-
-            var p = method.Parameters;
-            switch (method.Name)
-            {
-                case "Read":
-                    read |= p.Length == 1 && p[0].RefKind == RefKind.Ref && Is(p[0].Type, known.WireReader) && SymbolEqualityComparer.Default.Equals(method.ReturnType, valueType);
-                    break;
-                case "Write":
-                    write |= p.Length == 2 && method.ReturnsVoid && p[0].RefKind == RefKind.Ref && Is(p[0].Type, known.WireWriter)
-                        && p[1].RefKind is RefKind.None or RefKind.In && SymbolEqualityComparer.Default.Equals(p[1].Type, valueType);
-                    break;
-                case "GetEncodedSize":
-                    size |= p.Length == 2 && method.ReturnType.SpecialType == SpecialType.System_Int32
-                        && p[0].RefKind is RefKind.None or RefKind.In && SymbolEqualityComparer.Default.Equals(p[0].Type, valueType)
-                        && p[1].RefKind is RefKind.None or RefKind.In && Is(p[1].Type, known.WireContext);
-                    break;
-            }
-        }
-
-        return read && write && size;
-    }
-
-    private static FieldAttributes ReadAttributes(List<AttributeData> attributes, KnownTypes known)
-    {
-        var a = new FieldAttributes();
-        foreach (var attribute in attributes)
-        {
-            var c = attribute.AttributeClass;
-            int? intArgument = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is int i ? i : null;
-            if (Is(c, known.MaxCountAttribute))
-            {
-                a.MaxCount = intArgument;
-            }
-            else if (Is(c, known.MaxLengthAttribute))
-            {
-                a.MaxLength = intArgument;
-                foreach (var named in attribute.NamedArguments)
-                {
-                    if (named.Key == "MinLength" && named.Value.Value is int minLength)
-                    {
-                        a.MinLength = minLength;
-                    }
-                }
-            }
-            else if (Is(c, known.FixedLengthAttribute))
-            {
-                a.FixedLength = intArgument;
-            }
-            else if (Is(c, known.OptionalAttribute))
-            {
-                a.Optional = true;
-            }
-            else if (Is(c, known.SinceAttribute))
-            {
-                a.Since = intArgument ?? 0;
-            }
-            else if (Is(c, known.CompactSizeAttribute))
-            {
-                a.CompactSize = true;
-            }
-            else if (Is(c, known.BigEndianAttribute))
-            {
-                a.BigEndian = true;
-            }
-            else if (Is(c, known.WireCodecAttribute))
-            {
-                a.Codec = attribute;
-            }
-        }
-
-        return a;
-    }
-
     private static bool IsNullableReference(ITypeSymbol type) => type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated;
-
-    private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) => type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type, known);
 
     /// <summary>Fully qualified with <c>global::</c>; nullable type arguments keep their <c>?</c> (<c>WireArray&lt;Leaf?&gt;</c>), the type itself drops it.</summary>
     private static readonly SymbolDisplayFormat TypeFormat =

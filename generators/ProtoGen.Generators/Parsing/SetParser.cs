@@ -27,7 +27,7 @@ internal static class SetParser
     public static MessageSetModel? Parse(INamedTypeSymbol type, AttributeData attribute, List<Problem> problems)
     {
         int before = problems.Count;
-        if (!type.IsStatic || type.TypeParameters.Length > 0 || !TypeParser.IsPartialChain(type, out _))
+        if (!type.IsStatic || type.TypeParameters.Length > 0 || !TypeDeclarations.IsPartialChain(type, out _))
         {
             problems.Add(new Problem(DiagnosticDescriptors.MessageSetShape, type.Locations.FirstOrDefault(), type.Name));
         }
@@ -41,7 +41,7 @@ internal static class SetParser
                 maxPayload = limit;
                 if (limit <= 0)
                 {
-                    var location = TypeParser.GetNamedArgumentLocation(attribute, named.Key) ?? type.Locations.FirstOrDefault();
+                    var location = SymbolLookup.GetNamedArgumentLocation(attribute, named.Key) ?? type.Locations.FirstOrDefault();
                     problems.Add(new Problem(DiagnosticDescriptors.InvalidPayloadLimit, location, type.Name, limit));
                 }
             }
@@ -59,7 +59,7 @@ internal static class SetParser
             _ => "internal",
         };
 
-        return new MessageSetModel(TypeParser.GetMetadataName(type), TypeParser.GetHierarchy(type), type.Name, name, accessibility, maxPayload);
+        return new MessageSetModel(TypeDeclarations.GetMetadataName(type), TypeDeclarations.GetHierarchy(type), type.Name, name, accessibility, maxPayload);
     }
 
     private static bool IsIdentifier(string text)

@@ -79,9 +79,9 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attributes = type.GetAttributes();
-        var message = TypeParser.FindAttribute(attributes, known.MessageAttribute);
-        var wireType = TypeParser.FindAttribute(attributes, known.WireTypeAttribute);
-        var set = TypeParser.FindAttribute(attributes, known.MessageSetAttribute);
+        var message = SymbolLookup.FindAttribute(attributes, known.MessageAttribute);
+        var wireType = SymbolLookup.FindAttribute(attributes, known.WireTypeAttribute);
+        var set = SymbolLookup.FindAttribute(attributes, known.MessageSetAttribute);
         var problems = new List<Problem>();
 
         if (set is not null && SetParser.Parse(type, set, problems) is not null)
@@ -95,14 +95,14 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             // Only messages the generator accepts compete for commands and listener names, as in the generator.
             if (TypeParser.Parse(type, known, problems, context.CancellationToken) is { Message: { } info } model && message is not null)
             {
-                var commandLocation = TypeParser.GetCommandLocation(message);
+                var commandLocation = MessageAttributeReader.GetCommandLocation(message);
                 messages.Add(new MessageEntry(
                     new MessageSummary(info.Command, model.FullyQualifiedName, info.ListenerName, info.IsPublic),
                     type.Name,
                     commandLocation,
-                    TypeParser.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault(),
+                    SymbolLookup.GetNamedArgumentLocation(message, "ListenerName") ?? type.Locations.FirstOrDefault(),
                     info.V2ShortId,
-                    TypeParser.GetNamedArgumentLocation(message, Constants.WellKnownTypeNames.V2ShortIdArgument)));
+                    SymbolLookup.GetNamedArgumentLocation(message, Constants.WellKnownTypeNames.V2ShortIdArgument)));
 
                 if (referenced.Value.TryFind(info.Command, out var owner))
                 {
@@ -149,7 +149,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        var orderedSets = sets.OrderBy(s => TypeParser.GetMetadataName(s), System.StringComparer.Ordinal).ToList();
+        var orderedSets = sets.OrderBy(s => TypeDeclarations.GetMetadataName(s), System.StringComparer.Ordinal).ToList();
         for (int i = 1; i < orderedSets.Count; i++)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateMessageSet, orderedSets[i].Locations.FirstOrDefault(), orderedSets[i].Name));
