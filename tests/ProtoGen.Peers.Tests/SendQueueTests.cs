@@ -98,7 +98,8 @@ public class SendQueueTests
         while (nonces.Count < accepted)
         {
             var frame = await remote.ReceiveFrameAsync();
-            if (frame.Command == "ping" && frame.Decode<PingMessage>().Nonce >= 1000)
+            // Only ours: the peer's own keep-alive ping carries a random nonce.
+            if (frame.Command == "ping" && frame.Decode<PingMessage>().Nonce - 1000 < (ulong)accepted)
             {
                 nonces.Add(frame.Decode<PingMessage>().Nonce);
             }
