@@ -130,20 +130,51 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     /// <summary>The getdata items one peer may have waiting (twice Bitcoin Core's <c>MAX_INV_SZ</c>).</summary>
     public const int MaxPendingGetData = 2 * ProtocolLimits.MaxInventory;
 
-    /// <summary>Serves a peer's pending getdata items in order, waiting for its send buffer whenever it is full.</summary>
+    /// <summary>
+    /// Replies to one peer's getdata that may be queued and not yet written. The send buffer bounds the bytes queued
+    /// (1,000,000 by default), but the peer's send queue also holds at most <see cref="PeerConfig.SendQueueCapacity"/>
+    /// messages (1,024 by default) and drops what comes beyond: a getdata for a thousand small blocks filled it by
+    /// count long before the bytes filled the buffer, and every reply past the 1,024th was dropped (and logged), which
+    /// the soak found. 64 keeps the queue's other users (headers, inv, notfound) room to spare; a peer configured with
+    /// a smaller queue gets half its capacity.
+    /// </summary>
+    public const int MaxRepliesInFlight = 64;
+
+    /// <summary>
+    /// Serves a peer's pending getdata items in order, waiting for its send buffer whenever it is full and for the
+    /// oldest reply to be written whenever <see cref="MaxRepliesInFlight"/> are queued.
+    /// </summary>
     private async Task ServeAsync(Peer peer, GetDataRequests requests)
     {
         List<InventoryVector>? missing = null;
+        var inFlight = new Queue<Task>();
+        int maxInFlight = Math.Clamp(peer.Config.SendQueueCapacity / 2, 1, MaxRepliesInFlight);
         try
         {
             while (requests.TryTake(out var item))
             {
+                if (!peer.IsConnected)
+                {
+                    return;
+                }
+
+                while (inFlight.Count >= maxInFlight || (inFlight.Count > 0 && inFlight.Peek().IsCompleted))
+                {
+                    // A reply that failed (the peer ended) is not ours to report: the loop stops at the next item.
+                    await Task.WhenAny(inFlight.Dequeue()).ConfigureAwait(false);
+                }
+
                 if (peer.IsSendBufferFull)
                 {
                     await peer.WaitForSendBufferAsync().ConfigureAwait(false);
                 }
 
-                if (!Serve(peer, item))
+                var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (Serve(peer, item, sent))
+                {
+                    inFlight.Enqueue(sent.Task);
+                }
+                else
                 {
                     (missing ??= []).Add(item);
                 }
@@ -167,12 +198,12 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     }
 
     /// <summary>Answers one item; false when it is not served (sent back as notfound).</summary>
-    private bool Serve(Peer peer, InventoryVector item)
+    private bool Serve(Peer peer, InventoryVector item, TaskCompletionSource sent)
     {
         switch (item.Type)
         {
             case InventoryType.Block or InventoryType.WitnessBlock when Store.TryGetBlock(item.Hash, out var block):
-                peer.PushBlock(block, item.Type);
+                peer.PushBlock(block, item.Type, sent);
                 if (_continuation.TryGetValue(peer.Id, out var last) && last == item.Hash)
                 {
                     _continuation.TryRemove(peer.Id, out _);
@@ -181,7 +212,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
 
                 return true;
             case InventoryType.Tx or InventoryType.WitnessTx or InventoryType.Wtx when _transactions.TryGetValue(item.Hash, out var transaction):
-                peer.PushTransaction(transaction, item.Type);
+                peer.PushTransaction(transaction, item.Type, sent);
                 return true;
             default:
                 return false;
