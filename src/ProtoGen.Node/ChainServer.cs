@@ -19,6 +19,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     private readonly ConcurrentDictionary<long, Hash256> _continuation = new();
     private readonly ConcurrentDictionary<Hash256, Transaction> _transactions = new();
     private readonly ConcurrentDictionary<long, GetDataRequests> _getData = new();
+    private readonly GetDataRequests.PendingTotal _pendingGetData = new();
 
     /// <summary>Creates a server for <paramref name="store"/>; blocks added to the store later are announced to connected peers.</summary>
     /// <param name="store">The chain.</param>
@@ -115,11 +116,14 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(message);
-        var requests = _getData.GetOrAdd(peer.Id, static _ => new GetDataRequests());
-        switch (requests.Add(message.Inventory.AsSpan(), MaxPendingGetData))
+        var requests = _getData.GetOrAdd(peer.Id, static (_, total) => new GetDataRequests(total), _pendingGetData);
+        switch (requests.Add(message.Inventory.AsSpan(), MaxPendingGetData, MaxPendingGetDataTotal, GetDataFairShare))
         {
             case GetDataRequests.Outcome.Overflow:
                 peer.Disconnect(DisconnectKind.ResourceLimit, $"more than {MaxPendingGetData} getdata items pending");
+                break;
+            case GetDataRequests.Outcome.NodeOverflow:
+                peer.Disconnect(DisconnectKind.ResourceLimit, $"{requests.Count} getdata items pending while every peer's together exceed {MaxPendingGetDataTotal}");
                 break;
             case GetDataRequests.Outcome.StartServing:
                 _ = ServeAsync(peer, requests);
@@ -129,6 +133,20 @@ public sealed class ChainServer : IBitcoinListener<Peer>
 
     /// <summary>The getdata items one peer may have waiting (twice Bitcoin Core's <c>MAX_INV_SZ</c>).</summary>
     public const int MaxPendingGetData = 2 * ProtocolLimits.MaxInventory;
+
+    /// <summary>
+    /// The getdata items all peers together may have waiting (about 9 MB): past it, a peer that asks for more while it
+    /// already has <see cref="GetDataFairShare"/> or more waiting is disconnected. Slow readers (getdata sent, replies
+    /// never read) each held up to 5 MB of pending items here before, +278 MiB for 50 of them (docs/reliability.md).
+    /// </summary>
+    public const long MaxPendingGetDataTotal = 250_000;
+
+    /// <summary>
+    /// Pending getdata items a peer may have whatever the others hold: a syncing node keeps 16 blocks in flight per
+    /// peer (Bitcoin Core's <c>MAX_BLOCKS_IN_TRANSIT_PER_PEER</c>) and at most 100 transaction requests, so an honest
+    /// peer stays far below it.
+    /// </summary>
+    public const int GetDataFairShare = 1_000;
 
     /// <summary>
     /// Replies to one peer's getdata that may be queued and not yet written. The send buffer bounds the bytes queued
@@ -195,6 +213,13 @@ public sealed class ChainServer : IBitcoinListener<Peer>
             // Contain a failure to this peer.
             peer.Disconnect(DisconnectKind.ListenerError, $"serving getdata failed: {e.GetType().Name}: {e.Message}");
         }
+        finally
+        {
+            if (!peer.IsConnected)
+            {
+                requests.Clear();
+            }
+        }
     }
 
     /// <summary>Answers one item; false when it is not served (sent back as notfound).</summary>
@@ -248,7 +273,10 @@ public sealed class ChainServer : IBitcoinListener<Peer>
             {
                 _peers.TryRemove(id, out _);
                 _continuation.TryRemove(id, out _);
-                _getData.TryRemove(id, out _);
+                if (_getData.TryRemove(id, out var requests))
+                {
+                    requests.Clear();
+                }
             }
         }
     }

@@ -78,43 +78,43 @@ internal sealed class Soak
         var floods = FloodMessages();
         int slot = 0;
         Task Start(Func<Task> run) => Slot(slot++, total, ramp, run, end.Token);
-        for (int i = 0; i < total; i++)
-        {
-            // Interleaved, so that every kind is present from the first seconds of the ramp.
-            int kind = i % 5;
-            int index = i / 5;
-            if (kind == 0 && index < _wellBehaved)
-            {
-                slots.Add(Start(() => WellBehavedAsync(index, end.Token)));
-            }
-            else if (kind == 1 && index < _slowReaders)
-            {
-                slots.Add(Start(() => SlowReaderAsync(requests, end.Token)));
-            }
-            else if (kind == 2 && index < _partialHolders)
-            {
-                slots.Add(Start(() => PartialHolderAsync(partial, end.Token)));
-            }
-            else if (kind == 3 && index < _floods)
-            {
-                string flood = FloodKinds[index % FloodKinds.Length];
-                slots.Add(Start(() => FloodAsync(flood, floods, end.Token)));
-            }
-        }
 
-        for (int i = slots.Count; i < total; i++)
+        // Interleaved, so that every kind is present from the first seconds of the ramp.
+        int[] left = [_wellBehaved, _slowReaders, _partialHolders, _floods, _churn];
+        int[] started = new int[left.Length];
+        while (slots.Count < total)
         {
-            slots.Add(Start(() => ChurnAsync(end.Token)));
+            for (int kind = 0; kind < left.Length; kind++)
+            {
+                if (started[kind] == left[kind])
+                {
+                    continue;
+                }
+
+                int index = started[kind]++;
+                slots.Add(kind switch
+                {
+                    0 => Start(() => WellBehavedAsync(index, end.Token)),
+                    1 => Start(() => SlowReaderAsync(requests, end.Token)),
+                    2 => Start(() => PartialHolderAsync(partial, end.Token)),
+                    3 => Start(() => FloodAsync(FloodKinds[index % FloodKinds.Length], floods, end.Token)),
+                    _ => Start(() => ChurnAsync(end.Token)),
+                });
+            }
         }
 
         var sampler = SampleAsync(end.Token);
-        await Task.WhenAll(slots);
         await sampler;
         long endRss = _node.Rss();
+        var ended = Stopwatch.StartNew();
+        await Task.WhenAll(slots);
+        Console.WriteLine($"soak: every connection closed {ended.Elapsed.TotalSeconds:0.0} s after the end");
         long hwm = _node.PeakRss();
         bool alive = !_node.HasExited;
         var disconnects = _node.DisconnectsByKind();
+        ended.Restart();
         string stop = await _node.StopAsync();
+        Console.WriteLine($"soak: the node stopped {ended.Elapsed.TotalSeconds:0.0} s after SIGTERM");
         return Report(startRss, endRss, hwm, alive, disconnects, stop, maxRss);
     }
 
