@@ -13,6 +13,7 @@ using ProtoGen.Cli.Logging;
 using ProtoGen.Cli.Networking;
 using ProtoGen.Node;
 using ProtoGen.Node.Admission;
+using ProtoGen.Node.Metrics;
 using ProtoGen.Node.Policy;
 using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers;
@@ -104,7 +105,7 @@ internal sealed class ListenCommand : Command
     private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, PeerBudget budget, int? metricsPort, StopSignal stop)
     {
         // The collector counts from the first peer on; the endpoint answers scrapes until the node has stopped.
-        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName);
+        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName, NodeMetrics.MeterName);
         await using var endpoint = metricsPort is { } metricsPortValue ? new MetricsEndpoint(metrics!, new IPEndPoint(IPAddress.Loopback, metricsPortValue)) : null;
         var node = new ListenNode(store, admission);
         var config = new PeerConfig
