@@ -40,7 +40,7 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("max-receive-budget", "MIB", "MiB of incomplete messages all peers together may hold before the greediest are paused (default 32)"),
         OptionSpec.Value("max-send-budget", "MIB", "MiB queued for sending to all peers together before the greediest are paused (default 64)"),
         OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
-        OptionSpec.Value("metrics-port", "N", "serve the peer metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
+        OptionSpec.Value("metrics-port", "N", "serve the peer and node metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
     ];
 
     /// <inheritdoc/>
