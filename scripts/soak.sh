@@ -10,7 +10,7 @@
 # Prints the listener's peak RSS (VmHWM, and the highest VmRSS sampled each second), peers served, the well-behaved
 # peers' ping round trips (median, 99th percentile), disconnect reasons by kind (the listener's log, and what the
 # driver saw) and the listener's counters. Exits 1 when the listener died or did not exit 0 on SIGTERM, when a
-# well-behaved peer was not served (no pong, or none in the last 45 s), or when the peak RSS exceeds
+# well-behaved peer was not served (no pong, or none in the last 45 s or half), or when the peak RSS exceeds
 # $SOAK_MAX_RSS_MIB (if set); 2 on bad usage.
 #
 # The listener gets --max-inbound 2*CONNECTIONS and --handshake-rate CONNECTIONS (burst twice that) so that the
