@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
-using ProtoGen.Node.Admission;
 using ProtoGen.Hosting.Tests.Infrastructure;
+using ProtoGen.Node.Admission;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Hosting.Tests;
