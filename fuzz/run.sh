@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the decoders with AFL++ and SharpFuzz (docs/fuzzing.md).
 #
-#   fuzz/run.sh TARGET SECONDS     TARGET is one of `frame message tx block` (the list in FuzzTargets.cs) or `all`,
+#   fuzz/run.sh TARGET SECONDS     TARGET is one of `frame message tx block v2` (the list in FuzzTargets.cs) or `all`,
 #                                  which runs each target for SECONDS in turn
 #
 # Installs what is missing (afl++ from Debian, the sharpfuzz dotnet tool from fuzz/.config/dotnet-tools.json),

@@ -27,8 +27,6 @@ namespace ProtoGen.Fuzz;
 /// </remarks>
 public static class FrameTarget
 {
-    private static readonly int[] LargestSegments = [1, 2, 7, 24, 25, 100, 4096, int.MaxValue];
-
     /// <summary>The network whose magic the stream must carry.</summary>
     public static BitcoinNetwork Network => BitcoinNetwork.Mainnet;
 
@@ -63,7 +61,7 @@ public static class FrameTarget
         }
 
         var whole = Read(stream, [stream.Length], contiguous: true);
-        var segmented = Read(stream, Segments(control, stream.Length), contiguous: false);
+        var segmented = Read(stream, Segments.Sizes(control, stream.Length), contiguous: false);
         CheckAgainstStream(whole, stream.Span);
         Compare(whole, segmented);
     }
@@ -90,67 +88,29 @@ public static class FrameTarget
         return bytes;
     }
 
-    private static List<int> Segments(byte control, int length)
-    {
-        int largest = LargestSegments[(control >> 1) & 7];
-        uint state = (uint)(control | (length << 8)) | 1;
-        var sizes = new List<int>();
-        for (int left = length; left > 0;)
-        {
-            // xorshift32: a fixed, cheap sequence of sizes for each control byte and length.
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            int size = largest == int.MaxValue ? left : (int)Math.Min(left, 1 + (state % (uint)largest));
-            sizes.Add(size);
-            left -= size;
-        }
-
-        return sizes;
-    }
-
     private static Trace Read(ReadOnlyMemory<byte> stream, List<int> sizes, bool contiguous)
     {
         var transport = new V1MessageTransport(Network);
         var trace = new Trace();
-        Chunk? last = null;
-        var start = default(SequencePosition);
-        int arrived = 0;
-        foreach (int size in sizes)
+        Segments.Deliver(stream, sizes, (ref ReadOnlySequence<byte> buffer) =>
         {
-            var segment = stream.Slice(arrived, size);
-            arrived += size;
-            if (last is null)
-            {
-                last = new Chunk(segment, 0);
-                start = new SequencePosition(last, 0);
-            }
-            else
-            {
-                last = last.Append(segment);
-            }
-
-            var buffer = new ReadOnlySequence<byte>((Chunk)start.GetObject()!, start.GetInteger(), last, last.Memory.Length);
             while (true)
             {
                 var (read, message, error) = TryRead(transport, ref buffer);
                 if (error is not null)
                 {
                     trace.Error = error;
-                    return trace.End(stream.Length);
+                    return false;
                 }
 
                 if (!read)
                 {
-                    break;
+                    return true;
                 }
 
                 trace.Messages.Add(Receive(message, contiguous));
             }
-
-            start = buffer.Start;
-        }
-
+        });
         return trace.End(stream.Length);
     }
 
@@ -305,21 +265,5 @@ public static class FrameTarget
         public Decoded<IMessage>? Decoded { get; set; }
 
         public int Consumed { get; set; }
-    }
-
-    private sealed class Chunk : ReadOnlySequenceSegment<byte>
-    {
-        public Chunk(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Chunk Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Chunk(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

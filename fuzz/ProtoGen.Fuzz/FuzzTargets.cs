@@ -21,11 +21,7 @@ public static class FuzzTargets
         new("tx", "the transaction decoder, span and lazy memory paths", TransactionTarget.Run, seeds => seeds.ForTransactions()),
         new("block", "the block decoder, span and lazy memory paths, every transaction's parts read", BlockTarget.Run, seeds => seeds.ForBlocks()),
 
-        // HOOK for the BIP324 v2 transport (src/ProtoGen.Peers/Transport/V2, not merged yet). Add one line here:
-        //     new("v2", "BIP324 packets: V2 transport TryRead over segmented input", V2PacketTarget.Run, seeds => seeds.ForV2Packets()),
-        // with V2PacketTarget written like FrameTarget (docs/fuzzing.md, "Adding the v2 packet target", says what its
-        // property and seeds should be). Nothing else changes: fuzz/run.sh (and so CI), the replay test and the
-        // corpus folder fuzz/corpus/v2 all follow this list.
+        new("v2", "BIP324 packets: V2PacketDecoder.TryRead over segmented input with fixed keys, raw or encrypted by the harness first, then the message type and decoder of each packet's contents", V2PacketTarget.Run, V2PacketTarget.SeedsFrom),
     ];
 
     /// <summary>The target named <paramref name="name"/>, or null.</summary>

@@ -27,7 +27,8 @@ internal static class BitcoinNodeFactory
     }
 
     /// <summary>
-    /// The node's settings: peers from the options (network, user agent, limits), the services' logger factory and
+    /// The node's settings: peers from the options (network, user agent, limits, a budget of the node's own), the
+    /// admission limits, the services' logger factory and
     /// <see cref="TimeProvider"/>; the chain registered as a service, else the options' blk file, else genesis; every
     /// registered <see cref="IBitcoinListener{TPeer}"/> of <see cref="Peer"/>, in registration order.
     /// </summary>
@@ -66,6 +67,7 @@ internal static class BitcoinNodeFactory
             Peer = peer,
             Chain = services.GetService<ChainStore>() ?? LoadChain(options.BlocksFile, network),
             Listen = listen,
+            Admission = options.Limits.ToAdmission(),
             Connect = connect,
             Sync = options.Sync,
             Listeners = [.. services.GetServices<IBitcoinListener<Peer>>()],

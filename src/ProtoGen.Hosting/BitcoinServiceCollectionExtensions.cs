@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ProtoGen.Hosting;
 using ProtoGen.Node;
+using ProtoGen.Node.Metrics;
 using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers.Metrics;
 
@@ -50,7 +51,7 @@ public static class BitcoinServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Serves <c>/metrics</c> (the <c>ProtoGen.Peer</c> meter and <c>Bitcoin:Endpoint:Meters</c> in the Prometheus text
+    /// Serves <c>/metrics</c> (the <c>ProtoGen.Peer</c> and <c>ProtoGen.Node</c> meters and <c>Bitcoin:Endpoint:Meters</c> in the Prometheus text
     /// format) and <c>/health</c> (the host's health checks: 200 when healthy or degraded, 503 when unhealthy) on
     /// <c>Bitcoin:Endpoint:Address</c> (127.0.0.1) and <c>Bitcoin:Endpoint:Port</c> (9108), with no ASP.NET Core.
     /// </summary>
@@ -69,7 +70,7 @@ public static class BitcoinServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<BitcoinEndpointOptions>>().Value;
-            return new MetricsCollector([PeerMetrics.MeterName, .. options.Meters]);
+            return new MetricsCollector([PeerMetrics.MeterName, NodeMetrics.MeterName, .. options.Meters]);
         });
         services.AddHostedService<BitcoinEndpointHostedService>();
         return services;

@@ -47,6 +47,7 @@ public sealed class BitcoinNode : IAsyncDisposable
         }
 
         ChainServer = new ChainServer(Chain);
+        Metrics.NodeMetrics.Track(settings.Peer.Budget);
         var chain = Chain;
         _config = settings.Peer with
         {
@@ -106,6 +107,12 @@ public sealed class BitcoinNode : IAsyncDisposable
         }
     }
 
+    /// <summary>What the peers' budget (<see cref="PeerConfig.Budget"/> of <see cref="BitcoinNodeSettings.Peer"/>) holds now and has held at most.</summary>
+    public PeerBudgetStats GetBudgetStats() => _config.Budget.GetStats();
+
+    /// <summary>The inbound admission counters; null when the node does not listen or has not started.</summary>
+    public Admission.AdmissionStats? GetAdmissionStats() => _server?.GetAdmissionStats();
+
     /// <summary>Raised when a peer starts (inbound: accepted; outbound: connected), before its handshake.</summary>
     public event Action<Peer>? PeerStarted;
 
@@ -130,7 +137,7 @@ public sealed class BitcoinNode : IAsyncDisposable
 
         if (_settings.Listen is { } listen)
         {
-            var server = new PeerServer(_config with { OnDisconnected = OnInboundStopped }, listen);
+            var server = new PeerServer(_config with { OnDisconnected = OnInboundStopped }, listen, _settings.Admission);
             server.PeerAccepted += OnStarted;
             server.Start();
             _server = server;

@@ -3,14 +3,21 @@ using System.Collections.Generic;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
+using ProtoGen.Node.Admission;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Node;
 
 /// <summary>
 /// What a <see cref="BitcoinNode"/> runs: the peer configuration every peer starts from, the chain, where to listen,
-/// whom to connect to, and the application's listeners.
+/// whom to connect to, the inbound admission limits, and the application's listeners.
 /// </summary>
+/// <remarks>
+/// What remote peers can make the node hold is bounded per peer (<see cref="PeerConfig.MaxSendBuffer"/>, one message
+/// of at most 4,000,000 bytes being received) and over all its peers by <see cref="PeerConfig.Budget"/> (give the node
+/// its own <see cref="PeerBudget"/> to size it; the default is the process-wide <see cref="PeerBudget.Shared"/>).
+/// Inbound connections are admitted by <see cref="Admission"/>. docs/reliability.md says what each limit does.
+/// </remarks>
 public sealed record BitcoinNodeSettings
 {
     /// <summary>
@@ -25,6 +32,12 @@ public sealed record BitcoinNodeSettings
 
     /// <summary>The address to accept inbound peers on (port 0: any free port); null accepts none.</summary>
     public IPEndPoint? Listen { get; init; }
+
+    /// <summary>
+    /// The inbound admission limits (most inbound peers, incomplete handshakes and handshake rates per source and
+    /// overall, listen backlog, descriptor reserve); the defaults follow Bitcoin Core and btcd.
+    /// </summary>
+    public AdmissionOptions Admission { get; init; } = new();
 
     /// <summary>Outbound peers to keep connected (each reconnected after <see cref="ReconnectDelay"/> when it ends).</summary>
     public IReadOnlyList<DnsEndPoint> Connect { get; init; } = [];

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
@@ -20,6 +21,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     private readonly ConcurrentDictionary<Hash256, Transaction> _transactions = new();
     private readonly ConcurrentDictionary<long, GetDataRequests> _getData = new();
     private readonly EncodedBlockCache _encodedBlocks = new();
+    private readonly GetDataRequests.PendingTotal _pendingGetData = new();
 
     /// <summary>Creates a server for <paramref name="store"/>; blocks added to the store later are announced to connected peers.</summary>
     /// <param name="store">The chain.</param>
@@ -65,7 +67,21 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     public void OnVerAck(Peer peer, VerAckMessage message)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        _peers[peer.Id] = peer;
+        if (_peers.TryAdd(peer.Id, peer))
+        {
+            // Forgotten when it ends. Pruning only when the peers were listed kept every peer a server that never
+            // announces (protogen listen) had ever served: 349,182 peers and 5.9 GiB in the soak.
+            _ = peer.WaitForDisconnectAsync().ContinueWith(
+                static (_, state) =>
+                {
+                    var (server, id) = ((ChainServer, long))state!;
+                    server.Forget(id);
+                },
+                (this, peer.Id),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     /// <inheritdoc/>
@@ -119,11 +135,14 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(message);
-        var requests = _getData.GetOrAdd(peer.Id, static _ => new GetDataRequests());
-        switch (requests.Add(message.Inventory.AsSpan(), MaxPendingGetData))
+        var requests = _getData.GetOrAdd(peer.Id, static (_, total) => new GetDataRequests(total), _pendingGetData);
+        switch (requests.Add(message.Inventory.AsSpan(), MaxPendingGetData, MaxPendingGetDataTotal, GetDataFairShare))
         {
             case GetDataRequests.Outcome.Overflow:
                 peer.Disconnect(DisconnectKind.ResourceLimit, $"more than {MaxPendingGetData} getdata items pending");
+                break;
+            case GetDataRequests.Outcome.NodeOverflow:
+                peer.Disconnect(DisconnectKind.ResourceLimit, $"{requests.Count} getdata items pending while every peer's together exceed {MaxPendingGetDataTotal}");
                 break;
             case GetDataRequests.Outcome.StartServing:
                 _ = ServeAsync(peer, requests);
@@ -134,20 +153,65 @@ public sealed class ChainServer : IBitcoinListener<Peer>
     /// <summary>The getdata items one peer may have waiting (twice Bitcoin Core's <c>MAX_INV_SZ</c>).</summary>
     public const int MaxPendingGetData = 2 * ProtocolLimits.MaxInventory;
 
-    /// <summary>Serves a peer's pending getdata items in order, waiting for its send buffer whenever it is full.</summary>
+    /// <summary>
+    /// The getdata items all peers together may have waiting (about 9 MB): past it, a peer that asks for more while it
+    /// already has <see cref="GetDataFairShare"/> or more waiting is disconnected. Slow readers (getdata sent, replies
+    /// never read) each held up to 5 MB of pending items here before, +278 MiB for 50 of them (docs/reliability.md).
+    /// </summary>
+    public const long MaxPendingGetDataTotal = 250_000;
+
+    /// <summary>
+    /// Pending getdata items a peer may have whatever the others hold: a syncing node keeps 16 blocks in flight per
+    /// peer (Bitcoin Core's <c>MAX_BLOCKS_IN_TRANSIT_PER_PEER</c>) and at most 100 transaction requests, so an honest
+    /// peer stays far below it.
+    /// </summary>
+    public const int GetDataFairShare = 1_000;
+
+    /// <summary>
+    /// Replies to one peer's getdata that may be queued and not yet written. The send buffer bounds the bytes queued
+    /// (1,000,000 by default), but the peer's send queue also holds at most <see cref="PeerConfig.SendQueueCapacity"/>
+    /// messages (1,024 by default) and drops what comes beyond: a getdata for a thousand small blocks filled it by
+    /// count long before the bytes filled the buffer, and every reply past the 1,024th was dropped (and logged), which
+    /// the soak found. 64 keeps the queue's other users (headers, inv, notfound) room to spare; a peer configured with
+    /// a smaller queue gets half its capacity.
+    /// </summary>
+    public const int MaxRepliesInFlight = 64;
+
+    /// <summary>
+    /// Serves a peer's pending getdata items in order, waiting for its send buffer whenever it is full and for the
+    /// oldest reply to be written whenever <see cref="MaxRepliesInFlight"/> are queued.
+    /// </summary>
     private async Task ServeAsync(Peer peer, GetDataRequests requests)
     {
         List<InventoryVector>? missing = null;
+        var inFlight = new Queue<Task>();
+        int maxInFlight = Math.Clamp(peer.Config.SendQueueCapacity / 2, 1, MaxRepliesInFlight);
         try
         {
             while (requests.TryTake(out var item))
             {
+                if (!peer.IsConnected)
+                {
+                    return;
+                }
+
+                while (inFlight.Count >= maxInFlight || (inFlight.Count > 0 && inFlight.Peek().IsCompleted))
+                {
+                    // A reply that failed (the peer ended) is not ours to report: the loop stops at the next item.
+                    await Task.WhenAny(inFlight.Dequeue()).ConfigureAwait(false);
+                }
+
                 if (peer.IsSendBufferFull)
                 {
                     await peer.WaitForSendBufferAsync().ConfigureAwait(false);
                 }
 
-                if (!Serve(peer, item))
+                var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (Serve(peer, item, sent))
+                {
+                    inFlight.Enqueue(sent.Task);
+                }
+                else
                 {
                     (missing ??= []).Add(item);
                 }
@@ -168,16 +232,23 @@ public sealed class ChainServer : IBitcoinListener<Peer>
             // Contain a failure to this peer.
             peer.Disconnect(DisconnectKind.ListenerError, $"serving getdata failed: {e.GetType().Name}: {e.Message}");
         }
+        finally
+        {
+            if (!peer.IsConnected)
+            {
+                Forget(peer.Id);
+            }
+        }
     }
 
     /// <summary>Answers one item; false when it is not served (sent back as notfound).</summary>
-    private bool Serve(Peer peer, InventoryVector item)
+    private bool Serve(Peer peer, InventoryVector item, TaskCompletionSource sent)
     {
         switch (item.Type)
         {
             case InventoryType.Block or InventoryType.WitnessBlock when Store.TryGetBlock(item.Hash, out var block):
                 // Encoded and checksummed once for all the peers asking for it, in the form each asked for.
-                peer.QueueMessage(_encodedBlocks.Get(item.Hash, block), null, item.Type == InventoryType.WitnessBlock ? WireFlags.None : WireFlags.NoWitness);
+                peer.QueueMessage(_encodedBlocks.Get(item.Hash, block), sent, item.Type == InventoryType.WitnessBlock ? WireFlags.None : WireFlags.NoWitness);
                 if (_continuation.TryGetValue(peer.Id, out var last) && last == item.Hash)
                 {
                     _continuation.TryRemove(peer.Id, out _);
@@ -186,7 +257,7 @@ public sealed class ChainServer : IBitcoinListener<Peer>
 
                 return true;
             case InventoryType.Tx or InventoryType.WitnessTx or InventoryType.Wtx when _transactions.TryGetValue(item.Hash, out var transaction):
-                peer.PushTransaction(transaction, item.Type);
+                peer.PushTransaction(transaction, item.Type, sent);
                 return true;
             default:
                 return false;
@@ -220,10 +291,22 @@ public sealed class ChainServer : IBitcoinListener<Peer>
         {
             if (!peer.IsConnected)
             {
-                _peers.TryRemove(id, out _);
-                _continuation.TryRemove(id, out _);
-                _getData.TryRemove(id, out _);
+                Forget(id);
             }
+        }
+    }
+
+    /// <summary>Peers something is kept for (handshaken, or with getdata pending), for tests.</summary>
+    internal int KeptPeerCount => Math.Max(_peers.Count, _getData.Count);
+
+    /// <summary>Drops everything kept for a peer that ended.</summary>
+    private void Forget(long id)
+    {
+        _peers.TryRemove(id, out _);
+        _continuation.TryRemove(id, out _);
+        if (_getData.TryRemove(id, out var requests))
+        {
+            requests.Clear();
         }
     }
 }

@@ -6,14 +6,22 @@ using ProtoGen.Bitcoin;
 namespace ProtoGen.Node;
 
 /// <summary>
-/// The getdata items one peer is waiting for, served in order by one serving task at a time. Thread-safe: the peer's
-/// read loop adds, the serving task takes.
+/// The getdata items one peer is waiting for, served in order by one serving task at a time. Each getdata's items are
+/// kept as one exact-size array (a growing queue of items held up to twice what was pending, and the soak's slow
+/// readers made it the node's largest holding). Every peer's pending items also count in a node-wide total
+/// (<see cref="PendingTotal"/>). Thread-safe: the peer's read loop adds, the serving task takes.
 /// </summary>
 internal sealed class GetDataRequests
 {
     private readonly Lock _lock = new();
-    private readonly Queue<InventoryVector> _items = new();
+    private readonly Queue<InventoryVector[]> _batches = new();
+    private readonly PendingTotal _total;
+    private int _head;
+    private int _count;
     private bool _serving;
+
+    /// <summary>Creates the requests of one peer, counted in <paramref name="total"/>.</summary>
+    public GetDataRequests(PendingTotal total) => _total = total;
 
     /// <summary>What <see cref="Add"/> asks of the caller.</summary>
     public enum Outcome
@@ -24,8 +32,11 @@ internal sealed class GetDataRequests
         /// <summary>Queued; no task is serving: start one.</summary>
         StartServing,
 
-        /// <summary>Refused: more than the limit would be pending.</summary>
+        /// <summary>Refused: more than the peer's limit would be pending.</summary>
         Overflow,
+
+        /// <summary>Refused: the node-wide total is over its limit and this peer already has more than a few items pending.</summary>
+        NodeOverflow,
     }
 
     /// <summary>Whether nothing is pending.</summary>
@@ -35,29 +46,51 @@ internal sealed class GetDataRequests
         {
             lock (_lock)
             {
-                return _items.Count == 0;
+                return _count == 0;
             }
         }
     }
 
-    /// <summary>Adds requested items, unless more than <paramref name="limit"/> would be pending.</summary>
-    /// <param name="items">The items.</param>
-    /// <param name="limit">The most items that may be pending.</param>
-    public Outcome Add(ReadOnlySpan<InventoryVector> items, int limit)
+    /// <summary>The items pending.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds requested items, unless more than <paramref name="limit"/> would be pending for this peer, or the node-wide
+    /// total is over <paramref name="totalLimit"/> while this peer already has <paramref name="fairShare"/> or more
+    /// pending (a peer asking for a few items is served whatever others hold).
+    /// </summary>
+    public Outcome Add(ReadOnlySpan<InventoryVector> items, int limit, long totalLimit, int fairShare)
     {
         lock (_lock)
         {
-            if (_items.Count + items.Length > limit)
+            if (_count + items.Length > limit)
             {
                 return Outcome.Overflow;
             }
 
-            foreach (var item in items)
+            if (_count + items.Length > fairShare && _total.Value + items.Length > totalLimit)
             {
-                _items.Enqueue(item);
+                return Outcome.NodeOverflow;
             }
 
-            if (_serving || _items.Count == 0)
+            if (items.IsEmpty)
+            {
+                return Outcome.Queued;
+            }
+
+            _batches.Enqueue(items.ToArray());
+            _count += items.Length;
+            _total.Add(items.Length);
+            if (_serving)
             {
                 return Outcome.Queued;
             }
@@ -73,13 +106,47 @@ internal sealed class GetDataRequests
     {
         lock (_lock)
         {
-            if (_items.TryDequeue(out item))
+            if (_batches.TryPeek(out var batch))
             {
+                item = batch[_head++];
+                if (_head == batch.Length)
+                {
+                    _batches.Dequeue();
+                    _head = 0;
+                }
+
+                _count--;
+                _total.Add(-1);
                 return true;
             }
 
+            item = default;
             _serving = false;
             return false;
         }
+    }
+
+    /// <summary>Forgets every pending item (the peer ended).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _total.Add(-_count);
+            _batches.Clear();
+            _head = 0;
+            _count = 0;
+        }
+    }
+
+    /// <summary>The getdata items pending over every peer of one server.</summary>
+    internal sealed class PendingTotal
+    {
+        private long _value;
+
+        /// <summary>The items pending now.</summary>
+        public long Value => Interlocked.Read(ref _value);
+
+        /// <summary>Adds (or with a negative count, removes) items.</summary>
+        public void Add(long count) => Interlocked.Add(ref _value, count);
     }
 }

@@ -49,6 +49,7 @@ public sealed class PeerServer : IAsyncDisposable
         _logger = config.Logger ?? NullLogger.Instance;
         Admission = admission;
         _descriptors = new DescriptorBudget(admission.DescriptorReserve, TimeProvider.System);
+        Metrics.NodeMetrics.Track(config.Budget);
         _admission = new InboundAdmission(admission, admission.Discouraged ?? new DiscouragedAddresses(), admission.Activity ?? new PeerActivity(), config.TimeProvider, _logger);
     }
 

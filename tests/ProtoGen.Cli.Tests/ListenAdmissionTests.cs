@@ -86,10 +86,22 @@ public class ListenAdmissionTests
         Assert.Contains(" counters: admitted 1, refused 2 (InboundFull 2), evicted 0 (none), accept errors 0; misbehaviour disconnects 0 (none), discouraged 0; ", listen.Out.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Listen_sizes_its_budget_from_the_options_and_prints_it_when_it_stops()
+    {
+        await using var listen = new InProcessRun("listen", "--port", "0", "--network", "regtest", "--max-receive-budget", "2", "--max-send-budget", "3", "--handshake-rate", "50");
+        await listen.WaitForListeningPortAsync();
+        Assert.Equal(0, await listen.StopAsync());
+        Assert.Contains("budget: partial-message bytes peak 0 of 2097152, queued send bytes peak 0 of 3145728, over-budget disconnects 0", listen.Out.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--max-inbound", "-1")]
     [InlineData("--max-inbound", "many")]
     [InlineData("--backlog", "0")]
+    [InlineData("--handshake-rate", "0")]
+    [InlineData("--max-receive-budget", "0")]
+    [InlineData("--max-send-budget", "lots")]
     public void Listen_rejects_a_bad_admission_option_with_exit_code_2(string option, string value)
     {
         Cli.Run("listen", "--port", "0", option, value).AssertFailure(2, $"listen: option '{option}' needs a whole number");

@@ -7,7 +7,7 @@ using ProtoGen.Peers;
 
 namespace ProtoGen.Cli.Tests;
 
-/// <summary><c>protogen listen --metrics-port</c>: the peer metrics in the Prometheus text format on 127.0.0.1.</summary>
+/// <summary><c>protogen listen --metrics-port</c>: the peer and node metrics in the Prometheus text format on 127.0.0.1.</summary>
 public partial class ListenMetricsTests
 {
     [Fact]
@@ -21,7 +21,9 @@ public partial class ListenMetricsTests
 
         var (status, body) = await GetAsync(metricsPort, "/metrics");
         Assert.Equal(200, status);
-        Assert.Equal(string.Empty, body); // nothing measured yet
+        Assert.DoesNotContain("protogen_peer_", body, StringComparison.Ordinal); // no peer measured yet
+        Assert.Equal(0, Samples(body)["protogen_node_budget_partial_messages_bytes"]); // the node's budget, observed at every scrape
+        Assert.Equal(0, Samples(body)["protogen_node_budget_queued_sends_bytes"]);
 
         var peer = await Peer.ConnectAsync(new PeerConfig { Network = BitcoinNetwork.Regtest, NonceCache = new NonceCache() }, "127.0.0.1", port).WaitAsync(Limits.Wait);
         try
@@ -55,6 +57,7 @@ public partial class ListenMetricsTests
         (_, body) = await GetAsync(metricsPort, "/metrics");
         Assert.Equal(0, Samples(body)["protogen_peer_active{protogen_peer_direction=\"inbound\"}"]);
         Assert.Equal(1, Samples(body)["protogen_peer_disconnects_total{protogen_disconnect_reason=\"RemoteClosed\"}"]);
+        Assert.Equal(1, Samples(body)["protogen_node_inbound_admitted_total"]);
         listen.Terminate();
         Assert.Equal(0, (await listen.WaitForExitAsync()).ExitCode);
     }

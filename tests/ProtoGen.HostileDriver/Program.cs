@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Node.Tests.Infrastructure;
@@ -17,7 +16,10 @@ namespace ProtoGen.HostileDriver;
 /// <item><c>connections N</c>: N simultaneous raw connections, each sending a version message; how many the node keeps and its RSS growth;</item>
 /// <item><c>blocks N SIZE</c>: one peer sends N unsolicited blocks of SIZE bytes whose parents are unknown;</item>
 /// <item><c>headers N COUNT</c>: one peer sends N headers messages of COUNT headers that do not connect;</item>
-/// <item><c>burst N</c>: N simultaneous connects; how many complete at once, after a SYN retransmission (the listen queue overflowed), or not at all.</item>
+/// <item><c>burst N</c>: N simultaneous connects; how many complete at once, after a SYN retransmission (the listen queue overflowed), or not at all;</item>
+/// <item><c>partial N [DECLARED SENT]</c>: N connections each declaring a block of DECLARED bytes (3,999,000), sending SENT (3,900,000) and holding on for 45 s; the node's peak RSS and whether a fresh peer is served meanwhile;</item>
+/// <item><c>slowread N [PER_GETDATA]</c>: N connections sending getdata (genesis PER_GETDATA times, 1,000) and a ping every 100 ms for 45 s, never reading;</item>
+/// <item><c>soak SECONDS N [--max-rss MIB]</c>: the soak of scripts/soak.sh (<see cref="Soak"/>); exit status 1 when it fails.</item>
 /// </list>
 /// Usage: <c>dotnet run --project tests/ProtoGen.HostileDriver -c Release -- PROTOGEN_DLL COMMAND ARGS [-- LISTEN OPTIONS]</c>.
 /// </summary>
@@ -44,9 +46,16 @@ internal static partial class Program
             own.RemoveRange(paceAt, 2);
         }
 
+        long? maxRss = null;
+        if (own.IndexOf("--max-rss") is int rssAt and >= 0)
+        {
+            maxRss = Int(own[rssAt + 1]) * 1024L * 1024;
+            own.RemoveRange(rssAt, 2);
+        }
+
         if (own.Count < 2)
         {
-            Console.Error.WriteLine("usage: PROTOGEN_DLL connections N [--pace PER_SECOND] | blocks N SIZE | headers N COUNT | burst N [--ulimit DESCRIPTORS] [-- LISTEN OPTIONS]");
+            Console.Error.WriteLine("usage: PROTOGEN_DLL connections N [--pace PER_SECOND] | blocks N SIZE | headers N COUNT | burst N | partial N [DECLARED SENT] | slowread N [PER_GETDATA] | soak SECONDS CONNECTIONS [--max-rss MIB] [--ulimit DESCRIPTORS] [-- LISTEN OPTIONS]");
             return 2;
         }
 
@@ -67,6 +76,15 @@ internal static partial class Program
             case "burst":
                 await BurstAsync(node, Int(own[2]));
                 break;
+            case "partial":
+                await PartialAsync(node, Int(own[2]), own.Count > 3 ? Int(own[3]) : RawPeer.DeclaredPartialSize, own.Count > 4 ? Int(own[4]) : RawPeer.SentPartialSize);
+                break;
+            case "slowread":
+                await SlowReadersAsync(node, Int(own[2]), own.Count > 3 ? Int(own[3]) : 1000);
+                break;
+            case "soak":
+                // Prints its own report, the node's counters included; its exit status says whether it passed.
+                return await Soak.RunAsync(node, TimeSpan.FromSeconds(Int(own[2])), Int(own[3]), maxRss, string.Join(' ', listenOptions));
             default:
                 Console.Error.WriteLine("unknown command " + own[1]);
                 return 2;
@@ -83,7 +101,7 @@ internal static partial class Program
     private static async Task ConnectionsAsync(ListenNode node, int count, double? pace)
     {
         long before = node.Rss();
-        var version = Frame.ToArray(BitcoinNetwork.Regtest.Magic, Version());
+        var version = RawPeer.VersionFrame;
         var started = Stopwatch.StartNew();
         var sockets = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -202,169 +220,7 @@ internal static partial class Program
         }
     }
 
-    private static VersionMessage Version() => new()
-    {
-        Version = 70016,
-        Services = ServiceFlags.Network | ServiceFlags.Witness,
-        Timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        ReceiverAddress = NetworkAddress.Unspecified,
-        SenderAddress = NetworkAddress.Unspecified,
-        Nonce = 0x5eed_dead_beef,
-        UserAgent = "/HostileDriver:1.0/",
-        StartHeight = 0,
-        Relay = true,
-    };
+    internal static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
-    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
-
-    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
-
-    /// <summary><c>protogen listen</c> as a child process: its pid, port, RSS and counters.</summary>
-    private sealed partial class ListenNode : IDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _lines = [];
-        private readonly List<string> _errors = [];
-
-        private ListenNode(Process process) => _process = process;
-
-        public int Pid => _process.Id;
-
-        public int Port { get; private set; }
-
-        public bool HasExited => _process.HasExited;
-
-        public int ExitCode => _process.ExitCode;
-
-        public string LastError
-        {
-            get
-            {
-                lock (_errors)
-                {
-                    return _errors.LastOrDefault() ?? "(nothing on standard error)";
-                }
-            }
-        }
-
-        /// <summary>Starts the node, under <c>ulimit -n <paramref name="descriptors"/></c> when given (through <c>/bin/sh</c>).</summary>
-        public static async Task<ListenNode> StartAsync(string dll, string[] options, int? descriptors)
-        {
-            var start = new ProcessStartInfo(descriptors is null ? "dotnet" : "/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            if (descriptors is { } limit)
-            {
-                start.ArgumentList.Add("-c");
-                start.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$@\"");
-                start.ArgumentList.Add("sh");
-            }
-
-            foreach (var arg in new[] { dll, "listen", "--port", "0", "--network", "regtest", "--log-level", "warning" }.Concat(options))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var node = new ListenNode(Process.Start(start)!);
-            node._process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (node._errors)
-                    {
-                        node._errors.Add(e.Data);
-                    }
-                }
-            };
-            node._process.BeginErrorReadLine();
-            var listening = new TaskCompletionSource<int>();
-            node._process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                lock (node._lines)
-                {
-                    node._lines.Add(e.Data);
-                }
-
-                if (ListeningRegex().Match(e.Data) is { Success: true } match)
-                {
-                    listening.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-                }
-            };
-            node._process.BeginOutputReadLine();
-            node.Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // let start-up settle before the first RSS reading
-            return node;
-        }
-
-        /// <summary>The node's resident set size (VmRSS), in bytes.</summary>
-        public long Rss()
-        {
-            if (_process.HasExited)
-            {
-                return 0;
-            }
-
-            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-
-            return 0;
-        }
-
-        /// <summary>Stops the node with SIGTERM; returns its counters line (or its last line: an older binary prints none).</summary>
-        public async Task<string> StopAsync()
-        {
-            if (_process.HasExited)
-            {
-                return $"node: had already exited with code {_process.ExitCode}; last on standard error: {LastError}";
-            }
-
-            using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            try
-            {
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill(entireProcessTree: true);
-                return "node: did not stop within 60 s of SIGTERM; killed";
-            }
-
-            int warnings;
-            lock (_errors)
-            {
-                warnings = _errors.Count;
-            }
-
-            lock (_lines)
-            {
-                return "node: " + (_lines.LastOrDefault(l => l.Contains(" counters: ", StringComparison.Ordinal)) ?? _lines.LastOrDefault() ?? "(no output)") + $" (exit {_process.ExitCode}; {warnings} warning lines, last: {LastError})";
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(TimeSpan.FromSeconds(60));
-            }
-
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"listening on 127\.0\.0\.1:(\d+) ")]
-        private static partial Regex ListeningRegex();
-    }
+    internal static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Hosting.Tests.Infrastructure;
+using ProtoGen.Node.Admission;
 using ProtoGen.Peers;
 
 namespace ProtoGen.Hosting.Tests;
@@ -88,4 +92,82 @@ public class ConfigurationTests
         Assert.Equal("0.0.0.0:48333", settings.Listen!.ToString());
         Assert.Equal(["seed.invalid:48333", "::1:1234", "127.0.0.1:48333"], settings.Connect.Select(e => $"{e.Host}:{e.Port}"));
     }
+
+    [Fact]
+    public async Task Budget_and_admission_limits_from_json_reach_the_node_and_bound_what_peers_do()
+    {
+        string directory = Directory.CreateTempSubdirectory("protogen-hosting-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "appsettings.json"), """
+                {
+                  "Bitcoin": {
+                    "Network": "regtest",
+                    "Listen": "127.0.0.1:0",
+                    "Limits": {
+                      "MaxInbound": 1, "ListenBacklog": 16, "LimitLoopback": true,
+                      "HandshakeRate": 5, "HandshakeBurst": 7, "SourceHandshakeRate": 1.5, "SourceHandshakeBurst": 3, "MaxPendingHandshakesPerSource": 4,
+                      "MaxSendBuffer": 65536, "MaxPartialMessageBytes": 1048576, "MaxQueuedSendBytes": 2097152, "OverBudgetDeadline": "00:05:00"
+                    }
+                  }
+                }
+                """);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = directory });
+            builder.Configuration.AddJsonFile(Path.Combine(directory, "appsettings.json"));
+            builder.Services.AddBitcoinNode();
+            using var host = builder.Build();
+
+            var node = host.Node();
+            var admission = node.Settings.Admission;
+            Assert.Equal((1, 16, true), (admission.MaxInbound, admission.ListenBacklog, admission.LimitLoopback));
+            Assert.Equal((5.0, 7, 1.5, 3, 4), (admission.HandshakeRate, admission.HandshakeBurst, admission.SourceHandshakeRate, admission.SourceHandshakeBurst, admission.MaxPendingHandshakesPerSource));
+            var budget = node.Settings.Peer.Budget;
+            Assert.NotSame(PeerBudget.Shared, budget);
+            Assert.Equal((1_048_576L, 2_097_152L, TimeSpan.FromMinutes(5)), (budget.MaxPartialMessageBytes, budget.MaxQueuedSendBytes, budget.Deadline));
+            Assert.Equal(65_536, node.Settings.Peer.MaxSendBuffer);
+
+            await host.StartAsync();
+            var magic = BitcoinNetwork.Regtest.Magic;
+
+            // A peer that declares a 2,000,000-byte message and sends 1,500,000 bytes of it holds more than the node's
+            // 1 MiB budget: it stops being read (with the default 32 MiB budget it would not).
+            using var holder = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await holder.ConnectAsync(node.LocalEndPoint!).WaitAsync(TestHosts.Timeout);
+            var partial = new byte[FrameHeader.Size + 1_500_000];
+            new FrameHeader(magic, MessageCommand.Parse("block"), 2_000_000, 0).WriteTo(partial);
+            await holder.SendAsync(Frame.ToArray(magic, Version()));
+            await holder.SendAsync(Frame.ToArray(magic, new VerAckMessage()));
+            _ = holder.SendAsync(partial); // completes only if the node reads it all, which it must not
+            await Poll.UntilAsync(() => node.GetBudgetStats().PausedReceivers == 1, "the holder paused over the budget");
+            Assert.True(node.GetBudgetStats().PartialMessageBytes > 1_048_576);
+
+            // The one inbound slot is taken: the next connection is refused, as the admission counters say.
+            using var second = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await second.ConnectAsync(node.LocalEndPoint!).WaitAsync(TestHosts.Timeout);
+            var buffer = new byte[64];
+            Assert.Equal(0, await second.ReceiveAsync(buffer).WaitAsync(TestHosts.Timeout));
+            Assert.Equal(1, node.GetAdmissionStats()!.Refused[AdmissionRefusal.InboundFull]);
+
+            // The holder never answers the drain's ping: stop without waiting the host's whole shutdown timeout.
+            using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await host.StopAsync(shutdown.Token);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static VersionMessage Version() => new()
+    {
+        Version = 70016,
+        Services = ServiceFlags.Network | ServiceFlags.Witness,
+        Timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ReceiverAddress = NetworkAddress.Unspecified,
+        SenderAddress = NetworkAddress.Unspecified,
+        Nonce = 0x1234_5678,
+        UserAgent = "/Holder:1.0/",
+        StartHeight = 0,
+        Relay = true,
+    };
 }

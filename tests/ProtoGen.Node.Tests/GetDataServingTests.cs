@@ -83,6 +83,68 @@ public class GetDataServingTests
         }
     }
 
+    [Fact]
+    public async Task A_getdata_for_more_small_blocks_than_the_send_queue_holds_is_served_whole()
+    {
+        // 300 small blocks are far under the send buffer's bytes but far over the queue's 16 messages: the server
+        // must wait for replies to be written, not drop what the queue cannot take.
+        const int Requested = 300;
+        var store = new ChainStore(BitcoinNetwork.Regtest);
+        var config = NodeTestConfig.Create(new ChainServer(store)) with { Network = BitcoinNetwork.Regtest, SendQueueCapacity = 16 };
+        var magic = BitcoinNetwork.Regtest.Magic;
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var accept = listener.AcceptSocketAsync();
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint).WaitAsync(NodeTestConfig.Timeout);
+        var accepted = await accept.WaitAsync(NodeTestConfig.Timeout);
+        var peer = Peer.Inbound(config, new NetworkStream(accepted, ownsSocket: true), accepted.RemoteEndPoint);
+        peer.Start();
+        try
+        {
+            var context = new WireContext(70016, WireFlags.None);
+            await client.SendAsync(Frame.ToArray(magic, Version(), context));
+            await ReadUntilAsync(client, magic, "verack");
+            await client.SendAsync(Frame.ToArray(magic, new VerAckMessage(), context));
+            await peer.WaitForHandshakeAsync().WaitAsync(NodeTestConfig.Timeout);
+
+            var genesis = new InventoryVector(InventoryType.Block, store.GetHash(0));
+            await client.SendAsync(Frame.ToArray(magic, new GetDataMessage { Inventory = new WireArray<InventoryVector>(Enumerable.Repeat(genesis, Requested).ToArray()) }, context));
+            await client.SendAsync(Frame.ToArray(magic, new PingMessage { Nonce = 99 }, context));
+
+            // Pongs have their own lane and may overtake the blocks: ping again at each pong until every block came.
+            // Without waiting for replies to be written, the server dropped all but about 16 and this timed out.
+            int blocks = 0;
+            using var deadline = new CancellationTokenSource(NodeTestConfig.Timeout);
+            while (true)
+            {
+                var (command, payload) = await ReadFrameAsync(client, magic, deadline.Token);
+                if (command == "block")
+                {
+                    Assert.Equal(genesis.Hash, WireSerializer.Decode<Block>(payload).GetHash());
+                    blocks++;
+                }
+                else if (command == "pong" && blocks == Requested)
+                {
+                    break;
+                }
+                else if (command == "pong")
+                {
+                    await client.SendAsync(Frame.ToArray(magic, new PingMessage { Nonce = 99 }, context));
+                }
+            }
+
+            Assert.Equal(Requested, blocks);
+            Assert.True(peer.IsConnected);
+        }
+        finally
+        {
+            peer.Disconnect();
+            await peer.WaitForDisconnectAsync().WaitAsync(NodeTestConfig.Timeout);
+        }
+    }
+
     private static VersionMessage Version() => new()
     {
         Version = 70016,

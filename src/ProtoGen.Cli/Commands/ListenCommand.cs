@@ -13,6 +13,7 @@ using ProtoGen.Cli.Logging;
 using ProtoGen.Cli.Networking;
 using ProtoGen.Node;
 using ProtoGen.Node.Admission;
+using ProtoGen.Node.Metrics;
 using ProtoGen.Node.Policy;
 using ProtoGen.Node.Telemetry;
 using ProtoGen.Peers;
@@ -35,9 +36,12 @@ internal sealed class ListenCommand : Command
         OptionSpec.Value("blocks", "FILE", "serve the blocks of this blk file, which must chain from the network's genesis"),
         OptionSpec.Value("max-inbound", "N", "keep at most N inbound peers, evicting or refusing beyond (default 189, as Bitcoin Core)"),
         OptionSpec.Value("backlog", "N", "the listen backlog: connections queued before they are accepted (default 4096)"),
+        OptionSpec.Value("handshake-rate", "N", "take at most N handshakes per second overall, in bursts of 2N (default 20, burst 40, as btcd)"),
+        OptionSpec.Value("max-receive-budget", "MIB", "MiB of incomplete messages all peers together may hold before the greediest are paused (default 32)"),
+        OptionSpec.Value("max-send-budget", "MIB", "MiB queued for sending to all peers together before the greediest are paused (default 64)"),
         OptionSpec.Flag("limit-loopback", "apply the per-source handshake limits to loopback peers too (for tests and soak runs)"),
         V2Option.Spec("the encrypted transport (BIP324): prefer (default: serve v2 and v1, whichever a peer opens with), off, require"),
-        OptionSpec.Value("metrics-port", "N", "serve the peer metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
+        OptionSpec.Value("metrics-port", "N", "serve the peer and node metrics in the Prometheus text format on http://127.0.0.1:N/metrics (0: any free port)"),
     ];
 
     /// <inheritdoc/>
@@ -83,22 +87,30 @@ internal sealed class ListenCommand : Command
         {
             MaxInbound = arguments.Value("max-inbound") is { } max ? OptionValues.ParseInt(Name, "max-inbound", max, 0, 100_000) : AdmissionOptions.DefaultMaxInbound,
             ListenBacklog = arguments.Value("backlog") is { } backlog ? OptionValues.ParseInt(Name, "backlog", backlog, 1, 65_535) : AdmissionOptions.DefaultListenBacklog,
+            HandshakeRate = arguments.Value("handshake-rate") is { } rate ? OptionValues.ParseInt(Name, "handshake-rate", rate, 1, 1_000_000) : AdmissionOptions.DefaultHandshakeRate,
+            HandshakeBurst = arguments.Value("handshake-rate") is { } burst ? 2 * OptionValues.ParseInt(Name, "handshake-rate", burst, 1, 1_000_000) : AdmissionOptions.DefaultHandshakeBurst,
             LimitLoopback = arguments.Has("limit-loopback"),
             Discouraged = new DiscouragedAddresses(),
             Activity = new PeerActivity(),
         };
         var v2 = V2Option.Parse(Name, arguments.Value("v2"));
+        var budget = arguments.Value("max-receive-budget") is null && arguments.Value("max-send-budget") is null ? PeerBudget.Shared : new PeerBudget(
+            Mebibytes(arguments, "max-receive-budget", PeerDefaults.MaxPartialMessageBytes),
+            Mebibytes(arguments, "max-send-budget", PeerDefaults.MaxQueuedSendBytes));
         int? metricsPort = arguments.Value("metrics-port") is { } metricsText ? OptionValues.ParseInt(Name, "metrics-port", metricsText, 0, 65535) : null;
 
         using var stop = StopSignal.Watch(context);
         using var logs = new CliLoggerProvider(context.Error, arguments.LogLevel);
-        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, v2, metricsPort, stop).GetAwaiter().GetResult();
+        return RunAsync(TextWriter.Synchronized(context.Out), logs, network, new IPEndPoint(bind, port), store, admission, budget, v2, metricsPort, stop).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, V2TransportMode v2, int? metricsPort, StopSignal stop)
+    private long Mebibytes(ParsedArguments arguments, string option, long defaultBytes) =>
+        arguments.Value(option) is { } text ? OptionValues.ParseInt(Name, option, text, 1, 1_000_000) * 1024L * 1024 : defaultBytes;
+
+    private async Task<int> RunAsync(TextWriter output, CliLoggerProvider logs, BitcoinNetwork network, IPEndPoint bind, ChainStore store, AdmissionOptions admission, PeerBudget budget, V2TransportMode v2, int? metricsPort, StopSignal stop)
     {
         // The collector counts from the first peer on; the endpoint answers scrapes until the node has stopped.
-        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName);
+        using var metrics = metricsPort is null ? null : new MetricsCollector(PeerMetrics.MeterName, NodeMetrics.MeterName);
         await using var endpoint = metricsPort is { } metricsPortValue ? new MetricsEndpoint(metrics!, new IPEndPoint(IPAddress.Loopback, metricsPortValue)) : null;
         var node = new ListenNode(store, admission);
         var config = new PeerConfig
@@ -114,6 +126,7 @@ internal sealed class ListenCommand : Command
             // Version nonces of this command only: another command run in the same process (the tests run listen and
             // connect side by side) must not look like a connection to ourselves.
             NonceCache = new NonceCache(),
+            Budget = budget,
         };
 
         var connectLines = new ConcurrentDictionary<long, Task>();
@@ -175,7 +188,7 @@ internal sealed class ListenCommand : Command
         int running = server.Peers.Count;
         Write(output, PeerFormat.Invariant($"stopping ({stop.Reason}): disconnecting {running} peer{(running == 1 ? string.Empty : "s")}"));
         await server.StopAsync().ConfigureAwait(false);
-        Write(output, node.Summary(server));
+        Write(output, node.Summary(server, budget));
         int served = Volatile.Read(ref accepted);
         Write(output, PeerFormat.Invariant($"stopped: {served} peer{(served == 1 ? string.Empty : "s")} served"));
         return ExitCodes.Success;

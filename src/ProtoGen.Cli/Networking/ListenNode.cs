@@ -37,14 +37,16 @@ internal sealed class ListenNode
     /// <param name="server">The server.</param>
     public void Attach(PeerServer server) => server.PeerStopped += (peer, _) => _transactions.Forget(peer);
 
-    /// <summary>One line: admission, misbehaviour, addresses and announcements counters.</summary>
+    /// <summary>One line: admission, misbehaviour, addresses, announcements and budget counters.</summary>
     /// <param name="server">The server.</param>
-    public string Summary(PeerServer server)
+    /// <param name="budget">The peers' budget.</param>
+    public string Summary(PeerServer server, PeerBudget budget)
     {
         var admission = server.GetAdmissionStats();
         var misbehaviour = _policy.GetStats();
         var addresses = _addresses.GetStats();
         var announcements = _transactions.GetStats();
+        var held = budget.GetStats();
         long misbehaved = 0;
         foreach (var count in misbehaviour.Disconnects.Values)
         {
@@ -56,7 +58,8 @@ internal sealed class ListenNode
             $"counters: admitted {admission.Admitted}, refused {admission.RefusedTotal} ({Join(admission.Refused)}), evicted {admission.Evicted[EvictionReason.InboundFull] + admission.Evicted[EvictionReason.DescriptorsExhausted]} ({Join(admission.Evicted)}), accept errors {admission.AcceptErrors}; " +
             $"misbehaviour disconnects {misbehaved} ({Join(misbehaviour.Disconnects)}), discouraged {misbehaviour.Discouraged}; " +
             $"addresses kept {addresses.Accepted}, rate-limited {addresses.RateLimited}, book {_addresses.Book.Count}; getaddr answered {addresses.GetAddrAnswered}; " +
-            $"tx announcements dropped {announcements.DroppedPerPeer + announcements.DroppedTotal}");
+            $"tx announcements dropped {announcements.DroppedPerPeer + announcements.DroppedTotal}; " +
+            $"budget: partial-message bytes peak {held.PeakPartialMessageBytes} of {budget.MaxPartialMessageBytes}, queued send bytes peak {held.PeakQueuedSendBytes} of {budget.MaxQueuedSendBytes}, over-budget disconnects {held.Disconnects}");
     }
 
     private static string Join<TKey>(System.Collections.Generic.IReadOnlyDictionary<TKey, long> counts)
