@@ -16,6 +16,8 @@ namespace ProtoGen.HostileDriver;
 /// closes reconnects a second later. Passes when the node stays up and exits 0 on SIGTERM, every well-behaved slot was
 /// served (handshake and pongs) and still was near the end, and the peak RSS stays under the bound when one is given.
 /// </summary>
+/// <remarks>About 400 lines: the five roles are small loops that share the slot bookkeeping and the report; kept in one
+/// file so that the mix a soak runs is read in one place.</remarks>
 internal sealed class Soak
 {
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);

@@ -5,7 +5,6 @@ using System.IO;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace ProtoGen.Peers.Transport;
@@ -27,12 +26,7 @@ internal sealed class Connection
     private readonly SendQueue _queue;
     private readonly FlowControl _flow;
     private readonly CancellationTokenSource _shutdown = new();
-
-    // Wakes the write loop when the read loop has given the transport what it needed to send more of its own bytes
-    // (a key exchange); used only until the transport is ready for messages.
-    private readonly Channel<bool> _transportOutput = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly TaskCompletionSource _transportReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _transportPending;
+    private readonly TransportReadiness _readiness;
     private long _bytesRead;
     private long _bytesWritten;
 
@@ -43,11 +37,7 @@ internal sealed class Connection
         _handler = handler;
         _queue = queue;
         _flow = flow;
-        _transportPending = !transport.IsReady;
-        if (!_transportPending)
-        {
-            _transportReady.TrySetResult();
-        }
+        _readiness = new TransportReadiness(transport);
         if (stream is not null)
         {
             _stream = stream;
@@ -96,8 +86,8 @@ internal sealed class Connection
     /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<bool> WaitForTransportAsync(Task stopped, CancellationToken cancellationToken)
     {
-        var first = await Task.WhenAny(_transportReady.Task, stopped).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return first == _transportReady.Task;
+        var first = await Task.WhenAny(_readiness.Ready, stopped).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return first == _readiness.Ready;
     }
 
     /// <summary>The read loop (completed before <see cref="Start"/>).</summary>
@@ -206,15 +196,7 @@ internal sealed class Connection
                 finally
                 {
                     Interlocked.Add(ref _bytesRead, available - buffer.Length);
-                    if (_transportPending)
-                    {
-                        _transportPending = !_transport.IsReady;
-                        _transportOutput.Writer.TryWrite(true);
-                        if (!_transportPending)
-                        {
-                            _transportReady.TrySetResult();
-                        }
-                    }
+                    _readiness.AfterRead();
 
                     // Paused with whole messages still buffered: mark nothing examined, so the next read returns them at once.
                     _input.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);
@@ -359,7 +341,7 @@ internal sealed class Connection
                 return;
             }
 
-            await _transportOutput.Reader.ReadAsync(token).ConfigureAwait(false);
+            await _readiness.WaitForProgressAsync(token).ConfigureAwait(false);
         }
     }
 
