@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 using ProtoGen;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
+using NB = NBitcoin;
 
 namespace ProtoGen.Benchmarks;
 
@@ -17,8 +18,10 @@ namespace ProtoGen.Benchmarks;
 /// bytes); ping: one round trip (each sample is kept, and the median and 99th percentile over every sample are printed
 /// at cleanup). ProtoGen pair: <see cref="Peer.QueueMessage"/> and <see cref="Peer.PingAsync"/>, buffers of
 /// <see cref="BufferKiB"/>, over the v1 or the BIP324 v2 transport (<see cref="Transport"/>). The raw copy limit is in
-/// <see cref="SocketReadBenchmarks"/>, SHA-256d below. The SHA-256d row does not depend on the transport, so it runs only
-/// with <c>Transport=v1</c>; the v2 rows take their limit share from it. No NBitcoin pair yet: see docs/benchmarks.md.
+/// <see cref="SocketReadBenchmarks"/>, SHA-256d below. NBitcoin pair: <see cref="NBitcoinPeerPair"/> moving the same 30
+/// blocks (NBitcoin's own <c>Block</c> objects, serialized by NBitcoin) and pinging. The rows that depend on neither the
+/// transport nor the buffer size (SHA-256d, the NBitcoin pair) run once, with <c>Transport=v1</c> and the smallest buffer;
+/// the other cases take their ratios from them (docs/benchmarks.md).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
@@ -29,6 +32,8 @@ public class PeerPairBenchmarks
 
     private readonly List<double> _pingMicroseconds = [];
     private IMessage[] _blocks = [];
+    private NB.Block[] _nbBlocks = [];
+    private NBitcoinPeerPair? _nbPair;
     private byte[] _bytes = [];
     private Peer _client = null!;
     private Peer _server = null!;
@@ -41,7 +46,7 @@ public class PeerPairBenchmarks
     public string Stream { get; set; } = "blocks";
 
     /// <summary>Both ProtoGen peers' receive and send buffer size in KiB.</summary>
-    [Params(16, 64, 256)]
+    [Params(16, 32, 64, 128, 256)]
     public int BufferKiB { get; set; } = 64;
 
     /// <summary>The ProtoGen pair's transport: <c>v1</c> (both ends <see cref="V2TransportMode.Off"/>) or <c>v2</c> (both <see cref="V2TransportMode.Required"/>).</summary>
@@ -128,6 +133,47 @@ public class PeerPairBenchmarks
         return last;
     }
 
+    /// <summary>Loads NBitcoin's blocks, connects the NBitcoin pair and checks that a transfer delivers every block and a ping returns.</summary>
+    [GlobalSetup(Targets = [nameof(NBitcoinBlockTransfer), nameof(NBitcoinPing)])]
+    public void SetupNBitcoin()
+    {
+        var blocks = BlockCorpus.Names.Select(name => NB.Block.Load(BlockCorpus.Read(name), NB.Network.Main)).ToArray();
+        _nbBlocks = [.. Enumerable.Range(0, StreamCorpus.Messages(Stream).Length / blocks.Length).SelectMany(_ => blocks)];
+        Check.Equal(StreamCorpus.Messages(Stream).Length, _nbBlocks.Length, "the NBitcoin pair moves as many blocks as the ProtoGen pair");
+        _nbPair = NBitcoinPeerPair.Connect();
+        Check.Equal(_nbBlocks.Length, NBitcoinBlockTransfer(), "the NBitcoin server delivered every block");
+        NBitcoinPing();
+        _pingMicroseconds.Clear();
+    }
+
+    /// <summary>Disconnects the NBitcoin pair and prints the ping percentiles.</summary>
+    [GlobalCleanup(Targets = [nameof(NBitcoinBlockTransfer), nameof(NBitcoinPing)])]
+    public void CleanupNBitcoin()
+    {
+        PrintPings("NBitcoin");
+        _nbPair?.Dispose();
+    }
+
+    /// <summary>NBitcoin: the same 30 blocks from a <c>Node</c> to a <c>NodeServer</c>, delivered as <c>BlockPayload</c> messages.</summary>
+    [Benchmark(Description = "NBitcoin peers: block transfer")]
+    [BenchmarkCategory("Blocks")]
+    public int NBitcoinBlockTransfer() => _nbPair!.Transfer(_nbBlocks, TimeSpan.FromSeconds(60));
+
+    /// <summary>NBitcoin: ping round trips, one after another.</summary>
+    [Benchmark(OperationsPerInvoke = PingsPerInvoke, Description = "NBitcoin peers: ping round trip")]
+    [BenchmarkCategory("Ping")]
+    public int NBitcoinPing()
+    {
+        for (int i = 0; i < PingsPerInvoke; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            _nbPair!.Ping(TimeSpan.FromSeconds(30));
+            _pingMicroseconds.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        return PingsPerInvoke;
+    }
+
     private PeerConfig Config(IBitcoinListener<Peer>? listener) => new()
     {
         Network = BitcoinNetwork.Mainnet,
@@ -160,13 +206,13 @@ public class PeerPairBenchmarks
 
     private double Percentile(double p) => _pingMicroseconds[Math.Min(_pingMicroseconds.Count - 1, (int)(p * _pingMicroseconds.Count))];
 
-    /// <summary>Runs the row that does not depend on the transport (SHA-256d) only with <c>Transport=v1</c>.</summary>
+    /// <summary>Runs the rows that depend on neither the transport nor the buffers (SHA-256d, NBitcoin) once: <c>Transport=v1</c>, 16 KiB.</summary>
     private sealed class OnceForBothTransports : ManualConfig
     {
         public OnceForBothTransports() => AddFilter(new SimpleFilter(IsKept));
 
         private static bool IsKept(BenchmarkCase benchmarkCase) =>
             benchmarkCase.Descriptor.WorkloadMethod.Name is nameof(BlockTransfer) or nameof(Ping)
-            || (string)benchmarkCase.Parameters[nameof(Transport)] == "v1";
+            || ((string)benchmarkCase.Parameters[nameof(Transport)] == "v1" && (int)benchmarkCase.Parameters[nameof(BufferKiB)] == 16);
     }
 }
