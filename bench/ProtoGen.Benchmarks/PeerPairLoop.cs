@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ProtoGen.Benchmarks;
+
+/// <summary>
+/// The block transfer of <see cref="PeerPairBenchmarks"/> in a plain loop, without BenchmarkDotNet, so that a sampling
+/// profiler sees only the two peers at work (scripts/profile-peer-pair.sh records where the time goes).
+/// </summary>
+internal static class PeerPairLoop
+{
+    /// <summary>Sets up the pair, runs the transfer <paramref name="count"/> times, prints each one's MB/s and cleans up.</summary>
+    public static int Run(string transport, int bufferKiB, int count)
+    {
+        var pair = new PeerPairBenchmarks { Transport = transport, BufferKiB = bufferKiB };
+        pair.SetupLimit();
+        pair.Setup();
+        long bytes = StreamCorpus.Bytes(pair.Stream).Length;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                long started = Stopwatch.GetTimestamp();
+                int delivered = pair.BlockTransfer();
+                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB): {bytes / seconds / 1e6:F0} MB/s"));
+            }
+        }
+        finally
+        {
+            pair.Cleanup();
+        }
+
+        return 0;
+    }
+}
