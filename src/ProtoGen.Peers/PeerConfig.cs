@@ -163,10 +163,10 @@ public sealed record PeerConfig
     /// <summary>The budget shared by the peers of a node for incomplete messages and queued sends (default: one per process).</summary>
     public PeerBudget Budget { get; init; } = PeerBudget.Shared;
 
-    /// <summary>The size of each receive buffer taken from <see cref="MemoryPool"/> for a stream (default 16 KiB).</summary>
+    /// <summary>The size of each receive buffer taken from <see cref="MemoryPool"/> for a stream (default 64 KiB).</summary>
     public int ReceiveBufferSize { get; init; } = PeerDefaults.ReceiveBufferSize;
 
-    /// <summary>The least size of each send buffer taken from <see cref="MemoryPool"/> for a stream (default 16 KiB).</summary>
+    /// <summary>The least size of each send buffer taken from <see cref="MemoryPool"/> for a stream (default 64 KiB).</summary>
     public int SendBufferSize { get; init; } = PeerDefaults.SendBufferSize;
 
     /// <summary>Whether to dispose the stream when the peer stops (default true: the peer owns its connection).</summary>

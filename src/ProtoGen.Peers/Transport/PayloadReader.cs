@@ -20,7 +20,10 @@ internal static class PayloadReader
         rented = null;
         if (payload.Length > PeerDefaults.InPlaceDecodeLimit)
         {
-            return new WireReader(payload.ToArray().AsMemory(), context, retainSlices: true);
+            // Every byte is overwritten by the copy, so the array need not be zeroed first.
+            byte[] kept = GC.AllocateUninitializedArray<byte>((int)payload.Length);
+            payload.CopyTo(kept);
+            return new WireReader(kept.AsMemory(), context, retainSlices: true);
         }
 
         if (payload.IsSingleSegment)
