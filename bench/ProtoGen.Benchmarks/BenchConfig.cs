@@ -18,7 +18,7 @@ public sealed class BenchConfig : ManualConfig
         AddAnalyser(DefaultConfig.Instance.GetAnalysers().ToArray());
         AddValidator(DefaultConfig.Instance.GetValidators().ToArray());
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(CategoriesColumn.Default);
+        AddColumn(CategoriesColumn.Default, StatisticColumn.Median);
         AddColumn(new BytesPerOpColumn(), new ThroughputColumn(), new SpeedupColumn(), new AllocatedPerTxColumn(), LimitShareColumn.SameBytes(), LimitShareColumn.Mebibyte());
 
         // "x NBitcoin" (baseline mean ÷ mean) replaces Ratio; GC counts add little next to Allocated and Alloc/tx.

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Running;
 using ProtoGen;
 using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers;
 using NB = NBitcoin;
 
@@ -19,8 +20,9 @@ namespace ProtoGen.Benchmarks;
 /// at cleanup). ProtoGen pair: <see cref="Peer.QueueMessage"/> and <see cref="Peer.PingAsync"/>, buffers of
 /// <see cref="BufferKiB"/>, over the v1 or the BIP324 v2 transport (<see cref="Transport"/>). The raw copy limit is in
 /// <see cref="SocketReadBenchmarks"/>, SHA-256d below. NBitcoin pair: <see cref="NBitcoinPeerPair"/> moving the same 30
-/// blocks (NBitcoin's own <c>Block</c> objects, serialized by NBitcoin) and pinging. The rows that depend on neither the
-/// transport nor the buffer size (SHA-256d, the NBitcoin pair) run once, with <c>Transport=v1</c> and the smallest buffer;
+/// blocks (NBitcoin's own <c>Block</c> objects, serialized by NBitcoin) and pinging; the ping floor is
+/// <see cref="RawEchoPair"/>. The rows that depend on neither the transport nor the buffer size (SHA-256d, the NBitcoin
+/// pair, the raw echo) run once, with <c>Transport=v1</c> and the default buffer size;
 /// the other cases take their ratios from them (docs/benchmarks.md).
 /// </summary>
 [MemoryDiagnoser]
@@ -32,8 +34,10 @@ public class PeerPairBenchmarks
 
     private readonly List<double> _pingMicroseconds = [];
     private IMessage[] _blocks = [];
+    private IMessage[] _encodedBlocks = [];
     private NB.Block[] _nbBlocks = [];
     private NBitcoinPeerPair? _nbPair;
+    private RawEchoPair? _echo;
     private byte[] _bytes = [];
     private Peer _client = null!;
     private Peer _server = null!;
@@ -58,10 +62,14 @@ public class PeerPairBenchmarks
     public void SetupLimit() => _bytes = StreamCorpus.Bytes(Stream);
 
     /// <summary>Connects and handshakes the ProtoGen pair and checks the transport, that a transfer delivers every block and that a ping returns.</summary>
-    [GlobalSetup(Targets = [nameof(BlockTransfer), nameof(Ping)])]
+    [GlobalSetup(Targets = [nameof(BlockTransfer), nameof(EncodedBlockTransfer), nameof(Ping)])]
     public void Setup()
     {
         _blocks = StreamCorpus.Messages(Stream);
+
+        // The same 30 messages as a node serves them from its encoded-block cache: one EncodedMessage per distinct block.
+        var wrapped = new Dictionary<IMessage, EncodedMessage>(ReferenceEqualityComparer.Instance);
+        _encodedBlocks = [.. _blocks.Select(block => (IMessage)(wrapped.TryGetValue(block, out var known) ? known : wrapped[block] = new EncodedMessage(block)))];
         var listener = new BitcoinListeners<Peer> { OnBlock = (_, _) => Received() };
         using var tcp = new TcpListener(IPAddress.Loopback, 0);
         tcp.Start();
@@ -78,12 +86,13 @@ public class PeerPairBenchmarks
         Check.Equal(Transport, _client.TransportName, "the client's transport");
         Check.Equal(Transport, _server.TransportName, "the server's transport");
         Check.Equal(_blocks.Length, BlockTransfer(), "the server decoded every block");
+        Check.Equal(_blocks.Length, EncodedBlockTransfer(), "the server decoded every block served encoded");
         Check.True(Ping() > TimeSpan.Zero, "a ping came back");
         _pingMicroseconds.Clear();
     }
 
     /// <summary>Disconnects the ProtoGen pair and prints the ping percentiles.</summary>
-    [GlobalCleanup(Targets = [nameof(BlockTransfer), nameof(Ping)])]
+    [GlobalCleanup(Targets = [nameof(BlockTransfer), nameof(EncodedBlockTransfer), nameof(Ping)])]
     public void Cleanup()
     {
         PrintPings("ProtoGen " + Transport);
@@ -95,12 +104,23 @@ public class PeerPairBenchmarks
     /// <summary>30 blocks (about 45 MB) from one peer to the other, decoded and delivered to the listener.</summary>
     [Benchmark(Description = "ProtoGen peers: block transfer")]
     [BenchmarkCategory("Blocks")]
-    public int BlockTransfer()
+    public int BlockTransfer() => Transfer(_blocks);
+
+    /// <summary>
+    /// The same transfer with the blocks queued as <see cref="EncodedMessage"/>s, as a node's encoded-block cache serves
+    /// them: the sender encodes and checksums each distinct block once (in the setup's check) and afterwards only copies,
+    /// so the receiver, which still verifies every checksum, is what is measured.
+    /// </summary>
+    [Benchmark(Description = "ProtoGen peers: block transfer, served encoded")]
+    [BenchmarkCategory("Blocks")]
+    public int EncodedBlockTransfer() => Transfer(_encodedBlocks);
+
+    private int Transfer(IMessage[] blocks)
     {
         _received = 0;
-        _expected = _blocks.Length;
+        _expected = blocks.Length;
         _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var block in _blocks)
+        foreach (var block in blocks)
         {
             while (!_client.QueueMessage(block))
             {
@@ -174,6 +194,39 @@ public class PeerPairBenchmarks
         return PingsPerInvoke;
     }
 
+    /// <summary>Connects the raw echo pair and checks an echo returns the byte sent.</summary>
+    [GlobalSetup(Target = nameof(RawRoundTrip))]
+    public void SetupRawEcho()
+    {
+        _echo = RawEchoPair.Connect();
+        Check.Equal((byte)7, _echo.RoundTripAsync(7).GetAwaiter().GetResult(), "the echo returns the byte sent");
+        _pingMicroseconds.Clear();
+    }
+
+    /// <summary>Closes the raw echo pair and prints its round-trip percentiles.</summary>
+    [GlobalCleanup(Target = nameof(RawRoundTrip))]
+    public void CleanupRawEcho()
+    {
+        PrintPings("raw socket echo");
+        _echo?.Dispose();
+    }
+
+    /// <summary>The floor: a 32-byte message and its echo over two loopback sockets, async on both ends.</summary>
+    [Benchmark(OperationsPerInvoke = PingsPerInvoke, Description = "limit: raw socket round trip")]
+    [BenchmarkCategory("Ping")]
+    public int RawRoundTrip()
+    {
+        int sum = 0;
+        for (int i = 0; i < PingsPerInvoke; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            sum += _echo!.RoundTripAsync((byte)i).GetAwaiter().GetResult();
+            _pingMicroseconds.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        return sum;
+    }
+
     private PeerConfig Config(IBitcoinListener<Peer>? listener) => new()
     {
         Network = BitcoinNetwork.Mainnet,
@@ -206,13 +259,20 @@ public class PeerPairBenchmarks
 
     private double Percentile(double p) => _pingMicroseconds[Math.Min(_pingMicroseconds.Count - 1, (int)(p * _pingMicroseconds.Count))];
 
-    /// <summary>Runs the rows that depend on neither the transport nor the buffers (SHA-256d, NBitcoin) once: <c>Transport=v1</c>, 16 KiB.</summary>
+    /// <summary>Runs the rows that depend on neither the transport nor the buffers (SHA-256d, NBitcoin, the raw echo) once, with <c>Transport=v1</c> and the default buffers, and the served-encoded transfer with the default buffers only.</summary>
     private sealed class OnceForBothTransports : ManualConfig
     {
         public OnceForBothTransports() => AddFilter(new SimpleFilter(IsKept));
 
         private static bool IsKept(BenchmarkCase benchmarkCase) =>
-            benchmarkCase.Descriptor.WorkloadMethod.Name is nameof(BlockTransfer) or nameof(Ping)
-            || ((string)benchmarkCase.Parameters[nameof(Transport)] == "v1" && (int)benchmarkCase.Parameters[nameof(BufferKiB)] == 16);
+            benchmarkCase.Descriptor.WorkloadMethod.Name switch
+            {
+                nameof(BlockTransfer) or nameof(Ping) => true,
+                nameof(EncodedBlockTransfer) => IsDefaultBuffer(benchmarkCase),
+                _ => (string)benchmarkCase.Parameters[nameof(Transport)] == "v1" && IsDefaultBuffer(benchmarkCase),
+            };
+
+        private static bool IsDefaultBuffer(BenchmarkCase benchmarkCase) =>
+            (int)benchmarkCase.Parameters[nameof(BufferKiB)] == PeerDefaults.ReceiveBufferSize / 1024;
     }
 }

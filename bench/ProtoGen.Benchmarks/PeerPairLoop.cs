@@ -9,8 +9,8 @@ namespace ProtoGen.Benchmarks;
 /// </summary>
 internal static class PeerPairLoop
 {
-    /// <summary>Sets up the pair, runs the transfer <paramref name="count"/> times, prints each one's MB/s and cleans up.</summary>
-    public static int Run(string transport, int bufferKiB, int count)
+    /// <summary>Sets up the pair, runs the transfer <paramref name="count"/> times (served encoded if <paramref name="encoded"/>), prints each one's MB/s and cleans up.</summary>
+    public static int Run(string transport, int bufferKiB, int count, bool encoded = false)
     {
         var pair = new PeerPairBenchmarks { Transport = transport, BufferKiB = bufferKiB };
         pair.SetupLimit();
@@ -21,10 +21,10 @@ internal static class PeerPairLoop
             for (int i = 0; i < count; i++)
             {
                 long started = Stopwatch.GetTimestamp();
-                int delivered = pair.BlockTransfer();
+                int delivered = encoded ? pair.EncodedBlockTransfer() : pair.BlockTransfer();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB): {bytes / seconds / 1e6:F0} MB/s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s"));
             }
         }
         finally

@@ -12,11 +12,13 @@ using ProtoGen.Benchmarks;
 //   --cpu-clock     measure the benchmark thread's CPU time instead of wall-clock time (see ThreadCpuClock);
 //   --outOfProcess  let BenchmarkDotNet build and run a child project. By default benchmarks run in this process
 //                   (InProcessEmitToolchain), so nothing is built into the shared source tree.
-//   --loop v1|v2 BUFFER_KIB COUNT   no BenchmarkDotNet: set up PeerPairBenchmarks and run its block transfer COUNT
-//                   times, for a profiler to watch (scripts/profile-peer-pair.sh); prints the MB/s of each transfer.
-if (args is ["--loop", var transport, var bufferKiB, var count])
+//   --loop v1|v2 BUFFER_KIB COUNT [encoded]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its block transfer
+//                   (or, with "encoded", the served-encoded one) COUNT times, for a profiler to watch
+//                   (scripts/profile-peer-pair.sh); prints the MB/s of each transfer.
+if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 5)
 {
-    return PeerPairLoop.Run(transport, int.Parse(bufferKiB, System.Globalization.CultureInfo.InvariantCulture), int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    bool encoded = args is [_, _, _, _, "encoded"];
+    return PeerPairLoop.Run(transport, int.Parse(bufferKiB, System.Globalization.CultureInfo.InvariantCulture), int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), encoded);
 }
 
 var arguments = new List<string>(args.Length + 2);
