@@ -261,12 +261,13 @@ internal sealed class Connection
         try
         {
             await WriteTransportOutputAsync(written, token).ConfigureAwait(false);
-            var reader = _queue.Reader;
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // Not cancelled by the token: Abort closes the queue first, which ends the wait.
+            while (await _queue.WaitToReadAsync().ConfigureAwait(false))
             {
+                token.ThrowIfCancellationRequested();
                 long unflushed = _transport.WritePendingOutput(_output);
                 long accounted = 0;
-                while (reader.TryRead(out var item))
+                while (_queue.TryRead(out var item))
                 {
                     _queue.Taken(item);
                     int bytes = Write(item);
