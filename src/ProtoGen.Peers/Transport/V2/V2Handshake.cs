@@ -27,7 +27,7 @@ internal sealed class V2Handshake : IDisposable
     private const int MaxGarbageScan = V2Protocol.MaxGarbageLength + V2Protocol.GarbageTerminatorSize;
 
     private readonly uint _magic;
-    private readonly V2KeyPair _key;
+    private V2KeyPair? _key;
     private byte[]? _send;
     private byte[]? _theirKey;
     private byte[]? _ourGarbage;
@@ -158,7 +158,7 @@ internal sealed class V2Handshake : IDisposable
                             // Served as v1 from now on: the key and the garbage we would have sent are not needed.
                             State = V2HandshakeState.V1Detected;
                             _ourGarbage = null;
-                            _key.Dispose();
+                            ReleaseKey();
                         }
 
                         return consumed;
@@ -252,7 +252,7 @@ internal sealed class V2Handshake : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _key.Dispose();
+        ReleaseKey();
         _encoder?.Dispose();
         _decoder?.Dispose();
         ReleaseGarbage();
@@ -275,7 +275,7 @@ internal sealed class V2Handshake : IDisposable
     {
         // Allocated only once v2 is certain (at once for an initiator; for a responder once a byte rules out v1).
         _send = new byte[V2Protocol.EllSwiftKeySize + _ourGarbage!.Length + V2Protocol.GarbageTerminatorSize + V2Packet.SizeOf(V2Protocol.VersionContentsLength)];
-        Queue(_key.Encoding);
+        Queue(_key!.Encoding);
         Queue(_ourGarbage);
     }
 
@@ -303,7 +303,7 @@ internal sealed class V2Handshake : IDisposable
         Span<byte> secret = stackalloc byte[V2Protocol.SecretSize];
         try
         {
-            V2KeyExchange.ComputeSharedSecret(_key, _theirKey, IsInitiator, secret);
+            V2KeyExchange.ComputeSharedSecret(_key!, _theirKey!, IsInitiator, secret);
             using var keys = V2KeyExchange.DeriveKeys(secret, _magic, IsInitiator);
             _encoder = keys.CreateEncoder();
             _decoder = keys.CreateDecoder();
@@ -314,7 +314,7 @@ internal sealed class V2Handshake : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
-            _key.Dispose();
+            ReleaseKey();
             _theirKey = null;
         }
 
@@ -395,6 +395,13 @@ internal sealed class V2Handshake : IDisposable
         }
 
         return needed;
+    }
+
+    /// <summary>Wipes our private key and lets the key pair go (it is not needed once the keys are derived, or under v1).</summary>
+    private void ReleaseKey()
+    {
+        _key?.Dispose();
+        _key = null;
     }
 
     private void ReleaseGarbage()
