@@ -99,8 +99,9 @@ internal sealed class Connection
     /// <summary>Starts both loops. Call once.</summary>
     public void Start()
     {
-        ReadLoop = Task.Run(ReadLoopAsync);
-        WriteLoop = Task.Run(WriteLoopAsync);
+        // Each loop moves to the thread pool at its first statement (as Task.Run would, without its wrapper task).
+        ReadLoop = ReadLoopAsync();
+        WriteLoop = WriteLoopAsync();
     }
 
     /// <summary>Stops both loops as soon as they can stop; queued messages are no longer written.</summary>
@@ -153,6 +154,7 @@ internal sealed class Connection
 
     private async Task ReadLoopAsync()
     {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var token = _shutdown.Token;
         try
         {
@@ -256,6 +258,7 @@ internal sealed class Connection
 
     private async Task WriteLoopAsync()
     {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var token = _shutdown.Token;
         var written = new List<TaskCompletionSource>();
         try
