@@ -92,6 +92,12 @@ internal sealed class V2Handshake : IDisposable
     /// <summary>The session id once the handshake is complete (empty before): equal on both ends of an uninterrupted connection.</summary>
     public ReadOnlySpan<byte> SessionId => IsComplete ? _sessionId : default;
 
+    /// <summary>
+    /// Bytes held in the handshake's own buffers (what is to be sent, our garbage, the remote's key and garbage): none
+    /// once the handshake is complete and everything of it is written, and none once v1 is detected.
+    /// </summary>
+    internal int HeldBytes => (_send?.Length ?? 0) + (_ourGarbage?.Length ?? 0) + (_theirKey?.Length ?? 0) + (_garbage?.Length ?? 0) + (_receiveTerminator?.Length ?? 0);
+
     /// <summary>Seals our packets; usable once <see cref="CanSend"/>.</summary>
     public V2PacketEncoder Encoder => _encoder ?? throw new InvalidOperationException("the v2 keys are not derived yet");
 
