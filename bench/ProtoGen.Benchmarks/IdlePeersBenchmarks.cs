@@ -21,6 +21,11 @@ public class IdlePeersBenchmarks
 {
     private readonly List<Peer> _clients = [];
     private readonly List<Peer> _servers = [];
+
+    // One configuration per side, as a node shares one among its peers (with its nonce cache and v1-only addresses);
+    // two, so that a server does not take its client's version nonce for a connection to itself.
+    private readonly PeerConfig _clientConfig = Config();
+    private readonly PeerConfig _serverConfig = Config();
     private TcpListener _tcp = null!;
 
     /// <summary>The number of pairs (2 peers each).</summary>
@@ -40,8 +45,8 @@ public class IdlePeersBenchmarks
             client.Connect((IPEndPoint)_tcp.LocalEndpoint);
             var server = accept.GetAwaiter().GetResult();
             server.NoDelay = true;
-            var outbound = Peer.Outbound(Config(), new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
-            var inbound = Peer.Inbound(Config(), new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
+            var outbound = Peer.Outbound(_clientConfig, new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
+            var inbound = Peer.Inbound(_serverConfig, new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
             inbound.Start();
             outbound.Start();
             _clients.Add(outbound);

@@ -9,8 +9,9 @@ namespace ProtoGen.Peers;
 
 public sealed partial class Peer
 {
-    private readonly RequestDeduplicator _getBlocks = new();
-    private readonly RequestDeduplicator _getHeaders = new();
+    // Created with the first request of their kind: most peers never get one.
+    private RequestDeduplicator? _getBlocks;
+    private RequestDeduplicator? _getHeaders;
 
     /// <summary>
     /// Sends addresses: at most 1,000 (a uniformly random subset when given more), as addrv2 when the remote asked
@@ -79,7 +80,8 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
-        if (!_getBlocks.TryBegin(begin, stopHash, out var previous))
+        var getBlocks = Deduplicator(ref _getBlocks);
+        if (!getBlocks.TryBegin(begin, stopHash, out var previous))
         {
             return false;
         }
@@ -90,7 +92,7 @@ public sealed partial class Peer
         }
 
         // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
-        _getBlocks.Undo(begin, stopHash, previous);
+        getBlocks.Undo(begin, stopHash, previous);
         return false;
     }
 
@@ -105,7 +107,8 @@ public sealed partial class Peer
     {
         ArgumentNullException.ThrowIfNull(locator);
         var begin = locator.Count > 0 ? locator[0] : Hash256.Zero;
-        if (!_getHeaders.TryBegin(begin, stopHash, out var previous))
+        var getHeaders = Deduplicator(ref _getHeaders);
+        if (!getHeaders.TryBegin(begin, stopHash, out var previous))
         {
             return false;
         }
@@ -116,7 +119,7 @@ public sealed partial class Peer
         }
 
         // Not queued (queue full or disconnected): the last request sent is still the previous one, so that a retry goes out.
-        _getHeaders.Undo(begin, stopHash, previous);
+        getHeaders.Undo(begin, stopHash, previous);
         return false;
     }
 
@@ -164,6 +167,12 @@ public sealed partial class Peer
     /// <param name="sent">Completed when written; may be null.</param>
     public bool PushTransaction(Transaction transaction, InventoryType requestedAs, TaskCompletionSource? sent = null) =>
         QueueMessage(transaction, sent, requestedAs is InventoryType.WitnessTx or InventoryType.Wtx ? WireFlags.None : WireFlags.NoWitness);
+
+    /// <summary>The deduplicator in <paramref name="field"/>, created by the first caller (any thread).</summary>
+    private static RequestDeduplicator Deduplicator(ref RequestDeduplicator? field) =>
+        System.Threading.Volatile.Read(ref field)
+        ?? System.Threading.Interlocked.CompareExchange(ref field, new RequestDeduplicator(), null)
+        ?? field;
 
     private static WireArray<Hash256> ToArray(IReadOnlyList<Hash256> hashes)
     {

@@ -42,7 +42,7 @@ public sealed partial class Peer
     private readonly KeepAlive _keepAlive;
     private readonly StallDetector _stalls;
     private readonly InventoryRelay _inventory;
-    private readonly PeerStatistics _statistics = new();
+    private readonly PeerStatistics _statistics;
     private readonly CoreRules _rules;
     private readonly TaskCompletionSource _handshakeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,6 +72,7 @@ public sealed partial class Peer
         _inventory = new InventoryRelay(config.KnownInventoryCapacity, config.MaxPendingInventory, trickle);
         _queue = new SendQueue(config.SendQueueCapacity);
         _flow = new FlowControl(config.Budget, config.MaxSendBuffer);
+        _statistics = new PeerStatistics(config.MessageSets);
         _rules = new CoreRules(this);
         var options = new ConnectionOptions(
             config.MemoryPool ?? MemoryPool<byte>.Shared,

@@ -67,10 +67,16 @@ public sealed record PeerStats
     /// <summary>Frames ignored (before the handshake, not allowed by the negotiated version, bad checksum, ...).</summary>
     public long MessagesIgnored { get; init; }
 
-    /// <summary>Messages and bytes written per command.</summary>
+    /// <summary>
+    /// Messages and bytes written per command; commands that neither the Bitcoin set nor a configured message set knows
+    /// are counted together under <c>other</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, MessageCount> SentByCommand { get; init; } = new Dictionary<string, MessageCount>();
 
-    /// <summary>Frames and bytes received per command.</summary>
+    /// <summary>
+    /// Frames and bytes received per command; commands that neither the Bitcoin set nor a configured message set knows
+    /// (and malformed command fields) are counted together under <c>other</c>, so a remote cannot add entries.
+    /// </summary>
     public IReadOnlyDictionary<string, MessageCount> ReceivedByCommand { get; init; } = new Dictionary<string, MessageCount>();
 
     /// <summary>The nonce of our last ping.</summary>

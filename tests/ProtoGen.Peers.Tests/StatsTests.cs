@@ -23,7 +23,8 @@ public class StatsTests
         async Task Send(IMessage message)
         {
             var bytes = Frame.ToArray(BitcoinNetwork.Regtest.Magic, message);
-            Count(sentByRemote, message.Command.ToString(), bytes.Length);
+            // A command the peer knows no message for is counted as "other".
+            Count(sentByRemote, message is CustomMessage ? "other" : message.Command.ToString(), bytes.Length);
             await raw.SendRawAsync(bytes);
         }
 
@@ -163,6 +164,27 @@ public class StatsTests
 
         await Task.WhenAll(traffic).WaitAsync(PeerPair.Timeout);
         Assert.True(snapshots >= 200);
+    }
+
+    [Fact]
+    public async Task Commands_no_message_set_knows_are_counted_together_as_other_so_that_new_names_cannot_grow_the_counters()
+    {
+        await using var raw = await RawPeer.ConnectAsync(TestConfig.Create(), PeerDirection.Inbound);
+        await raw.HandshakeAsync();
+        var before = raw.Peer.GetStats();
+
+        // 200 frames, each with a command of its own that nobody knows (empty payloads: 24 bytes each).
+        const int frames = 200;
+        var flood = Enumerable.Range(0, frames).SelectMany(i => FramingTests.Header($"zz{i}", 0, DoubleSha256.Checksum(ReadOnlySpan<byte>.Empty))).ToArray();
+        await raw.SendRawAsync(flood);
+        Assert.Equal([5UL], await FramingTests.PingBarrierAsync(raw, 5));
+
+        var after = raw.Peer.GetStats();
+        Assert.True(raw.Peer.IsConnected);
+        Assert.DoesNotContain(after.ReceivedByCommand.Keys, k => k.StartsWith("zz", StringComparison.Ordinal));
+        Assert.Equal(new MessageCount(frames, frames * FrameHeader.Size), after.ReceivedByCommand["other"]);
+        Assert.Empty(after.ReceivedByCommand.Keys.Except(before.ReceivedByCommand.Keys).Except(["other", "ping"]));
+        Assert.Equal(after.MessagesReceived, after.ReceivedByCommand.Values.Sum(c => c.Messages));
     }
 
     private static void Count(Dictionary<string, MessageCount> counts, string command, int bytes)

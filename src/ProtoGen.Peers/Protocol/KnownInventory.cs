@@ -6,28 +6,26 @@ namespace ProtoGen.Peers.Protocol;
 /// <summary>
 /// A bounded most-recently-used set of inventory a peer is known to have (it announced it, or we announced it).
 /// Adding an entry when full evicts the least recently used one; nodes are recycled, so a full set allocates nothing.
-/// Witness and non-witness forms of the same item count as one. The index grows as entries arrive (an idle peer holds
-/// an empty one, not room for the whole capacity). Not thread-safe: the peer guards it.
+/// Witness and non-witness forms of the same item count as one. The index and the order are created with the first entry
+/// and grow as entries arrive (a peer that has exchanged no inventory holds neither). Not thread-safe: the peer guards it.
 /// </summary>
 internal sealed class KnownInventory
 {
     private readonly int _capacity;
-    private readonly Dictionary<InventoryVector, LinkedListNode<InventoryVector>> _index;
-    private readonly LinkedList<InventoryVector> _order = new();
+    private Dictionary<InventoryVector, LinkedListNode<InventoryVector>>? _index;
+    private LinkedList<InventoryVector>? _order;
 
-    public KnownInventory(int capacity)
-    {
-        _capacity = capacity;
-        _index = [];
-    }
+    public KnownInventory(int capacity) => _capacity = capacity;
 
-    public int Count => _index.Count;
+    public int Count => _index?.Count ?? 0;
 
-    public bool Contains(InventoryVector item) => _index.ContainsKey(Normalize(item));
+    public bool Contains(InventoryVector item) => _index is { } index && index.ContainsKey(Normalize(item));
 
     public void Add(InventoryVector item)
     {
         item = Normalize(item);
+        _index ??= [];
+        _order ??= new LinkedList<InventoryVector>();
         if (_index.TryGetValue(item, out var node))
         {
             _order.Remove(node);

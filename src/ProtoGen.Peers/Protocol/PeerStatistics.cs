@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using ProtoGen.Bitcoin;
 using ProtoGen.Peers.Metrics;
 
 namespace ProtoGen.Peers.Protocol;
@@ -20,13 +21,18 @@ internal readonly record struct TrafficInfo(
 /// <summary>
 /// Counts the messages and bytes a peer sends and receives (totals and per command, Bitcoin Core's
 /// <c>mapSendBytesPerMsgType</c>), and publishes them as metrics. Each snapshot is consistent: its totals equal the
-/// sums of its per-command counts. Thread-safe.
+/// sums of its per-command counts. Commands that neither the Bitcoin set nor a configured message set knows are counted
+/// together as <see cref="PeerMetrics.OtherCommand"/> (Core's <c>*other*</c>): a remote sending ever new commands
+/// cannot grow the counters. Thread-safe.
 /// </summary>
 internal sealed class PeerStatistics
 {
     private readonly Lock _lock = new();
+    private readonly IReadOnlyList<IMessageDispatcher<Peer>> _messageSets;
     private readonly Dictionary<MessageCommand, MessageCount> _sent = [];
     private readonly Dictionary<MessageCommand, MessageCount> _received = [];
+    private MessageCount _otherSent;
+    private MessageCount _otherReceived;
     private long _bytesSent;
     private long _bytesReceived;
     private long _messagesSent;
@@ -35,19 +41,23 @@ internal sealed class PeerStatistics
     private DateTimeOffset? _lastSend;
     private DateTimeOffset? _lastReceive;
 
+    /// <summary>Creates the counters of one peer.</summary>
+    /// <param name="messageSets">The configured message sets beside the Bitcoin set (their commands are counted by name).</param>
+    public PeerStatistics(IReadOnlyList<IMessageDispatcher<Peer>> messageSets) => _messageSets = messageSets;
+
     /// <summary>A message of <paramref name="bytes"/> on the wire arrived.</summary>
     /// <param name="command">Its command.</param>
     /// <param name="bytes">Its size on the wire.</param>
     /// <param name="now">The time.</param>
     public void Received(MessageCommand command, int bytes, DateTimeOffset now)
     {
+        bool known = IsKnown(command);
         lock (_lock)
         {
             _bytesReceived += bytes;
             _messagesReceived++;
             _lastReceive = now;
-            _received.TryGetValue(command, out var count);
-            _received[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
+            Count(_received, ref _otherReceived, known, command, bytes);
         }
 
         PeerMetrics.Received(command, bytes);
@@ -59,13 +69,13 @@ internal sealed class PeerStatistics
     /// <param name="now">The time.</param>
     public void Sent(MessageCommand command, int bytes, DateTimeOffset now)
     {
+        bool known = IsKnown(command);
         lock (_lock)
         {
             _bytesSent += bytes;
             _messagesSent++;
             _lastSend = now;
-            _sent.TryGetValue(command, out var count);
-            _sent[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
+            Count(_sent, ref _otherSent, known, command, bytes);
         }
 
         PeerMetrics.Sent(command, bytes);
@@ -93,19 +103,56 @@ internal sealed class PeerStatistics
                 _messagesIgnored,
                 _lastSend,
                 _lastReceive,
-                ByName(_sent),
-                ByName(_received));
+                ByName(_sent, _otherSent),
+                ByName(_received, _otherReceived));
         }
     }
 
-    private static Dictionary<string, MessageCount> ByName(Dictionary<MessageCommand, MessageCount> counts)
+    private static void Count(Dictionary<MessageCommand, MessageCount> counts, ref MessageCount other, bool known, MessageCommand command, int bytes)
     {
-        var copy = new Dictionary<string, MessageCount>(counts.Count, StringComparer.Ordinal);
+        if (!known)
+        {
+            other = new MessageCount(other.Messages + 1, other.Bytes + bytes);
+            return;
+        }
+
+        counts.TryGetValue(command, out var count);
+        counts[command] = new MessageCount(count.Messages + 1, count.Bytes + bytes);
+    }
+
+    private static Dictionary<string, MessageCount> ByName(Dictionary<MessageCommand, MessageCount> counts, MessageCount other)
+    {
+        var copy = new Dictionary<string, MessageCount>(counts.Count + 1, StringComparer.Ordinal);
         foreach (var (command, count) in counts)
         {
             copy[command.ToString()] = count;
         }
 
+        if (other.Messages > 0)
+        {
+            // A message set may name a command "other" too: the two add up.
+            var named = copy.GetValueOrDefault(PeerMetrics.OtherCommand);
+            copy[PeerMetrics.OtherCommand] = new MessageCount(named.Messages + other.Messages, named.Bytes + other.Bytes);
+        }
+
         return copy;
+    }
+
+    private bool IsKnown(MessageCommand command)
+    {
+        if (BitcoinMessages.FindMessage(command) is not null)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < _messageSets.Count; i++)
+        {
+            if (_messageSets[i].FindMessage(command) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -99,8 +99,9 @@ internal sealed class Connection
     /// <summary>Starts both loops. Call once.</summary>
     public void Start()
     {
-        ReadLoop = Task.Run(ReadLoopAsync);
-        WriteLoop = Task.Run(WriteLoopAsync);
+        // Each loop moves to the thread pool at its first statement (as Task.Run would, without its wrapper task).
+        ReadLoop = ReadLoopAsync();
+        WriteLoop = WriteLoopAsync();
     }
 
     /// <summary>Stops both loops as soon as they can stop; queued messages are no longer written.</summary>
@@ -153,6 +154,7 @@ internal sealed class Connection
 
     private async Task ReadLoopAsync()
     {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var token = _shutdown.Token;
         try
         {
@@ -256,17 +258,19 @@ internal sealed class Connection
 
     private async Task WriteLoopAsync()
     {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var token = _shutdown.Token;
         var written = new List<TaskCompletionSource>();
         try
         {
             await WriteTransportOutputAsync(written, token).ConfigureAwait(false);
-            var reader = _queue.Reader;
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // Not cancelled by the token: Abort closes the queue first, which ends the wait.
+            while (await _queue.WaitToReadAsync().ConfigureAwait(false))
             {
+                token.ThrowIfCancellationRequested();
                 long unflushed = _transport.WritePendingOutput(_output);
                 long accounted = 0;
-                while (reader.TryRead(out var item))
+                while (_queue.TryRead(out var item))
                 {
                     _queue.Taken(item);
                     int bytes = Write(item);

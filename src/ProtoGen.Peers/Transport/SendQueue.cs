@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Channels;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace ProtoGen.Peers.Transport;
 
@@ -27,20 +28,27 @@ internal enum EnqueueResult
 /// (handshake, pong, ping, trickled inventory) are never refused while the queue is open for writing.
 /// Every message offered is either written by the reader or failed by <see cref="FailPending"/>: none is lost.
 /// </summary>
-internal sealed class SendQueue
+/// <remarks>
+/// One lock, a <see cref="Queue{T}"/> created with the first message and dropped when a burst has grown it and the
+/// writer has drained it, and the writer's waiter in the object itself: an idle peer holds a few hundred bytes here,
+/// where a channel held about two kilobytes (its first segment, 32 slots, and its waiter objects).
+/// </remarks>
+internal sealed class SendQueue : IValueTaskSource<bool>
 {
-    private readonly Channel<OutgoingMessage> _channel = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly List<OutgoingMessage> _held = [];
+    /// <summary>A drained queue that grew beyond this many slots is dropped (it is recreated small with the next message).</summary>
+    private const int KeptCapacity = 8;
+
     private readonly Lock _lock = new();
     private readonly int _capacity;
+    private Queue<OutgoingMessage>? _items;
+    private List<OutgoingMessage>? _held;
+    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
+    private bool _waiting;
     private int _userCount;
     private bool _open;
     private bool _closed;
 
     public SendQueue(int capacity) => _capacity = capacity;
-
-    /// <summary>The reader side, for the writer loop.</summary>
-    public ChannelReader<OutgoingMessage> Reader => _channel.Reader;
 
     /// <summary>User messages queued or held and not yet taken by the writer.</summary>
     public int UserCount => Volatile.Read(ref _userCount);
@@ -65,15 +73,11 @@ internal sealed class SendQueue
 
             if (!_open)
             {
-                _held.Add(item);
+                (_held ??= []).Add(item);
                 return EnqueueResult.Held;
             }
-        }
 
-        if (!_channel.Writer.TryWrite(item))
-        {
-            Interlocked.Decrement(ref _userCount);
-            return EnqueueResult.Closed;
+            Add(item);
         }
 
         return EnqueueResult.Queued;
@@ -81,7 +85,19 @@ internal sealed class SendQueue
 
     /// <summary>Queues one of the peer's own messages; false when the queue is closed.</summary>
     /// <param name="item">The message.</param>
-    public bool EnqueueControl(in OutgoingMessage item) => _channel.Writer.TryWrite(item);
+    public bool EnqueueControl(in OutgoingMessage item)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            Add(item);
+            return true;
+        }
+    }
 
     /// <summary>Releases the held user messages in order and queues later ones directly. Idempotent.</summary>
     /// <param name="disconnected">The error for held messages that can no longer be queued.</param>
@@ -95,16 +111,70 @@ internal sealed class SendQueue
             }
 
             _open = true;
+            if (_held is null)
+            {
+                return;
+            }
+
             foreach (var item in _held)
             {
-                if (!_channel.Writer.TryWrite(item))
+                if (_closed)
                 {
                     Interlocked.Decrement(ref _userCount);
                     item.Sent?.TrySetException(disconnected());
                 }
+                else
+                {
+                    Add(item);
+                }
             }
 
-            _held.Clear();
+            _held = null;
+        }
+    }
+
+    /// <summary>
+    /// For the writer (one at a time): completes with true once a message can be taken, with false once the queue is
+    /// closed and empty.
+    /// </summary>
+    public ValueTask<bool> WaitToReadAsync()
+    {
+        lock (_lock)
+        {
+            if (_items is { Count: > 0 })
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (_closed)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            _waiter.Reset();
+            _waiting = true;
+            return new ValueTask<bool>(this, _waiter.Version);
+        }
+    }
+
+    /// <summary>For the writer: takes the next message, if any.</summary>
+    /// <param name="item">The message taken.</param>
+    public bool TryRead(out OutgoingMessage item)
+    {
+        lock (_lock)
+        {
+            if (_items is not { } items || !items.TryDequeue(out item))
+            {
+                item = default;
+                return false;
+            }
+
+            if (items.Count == 0 && items.EnsureCapacity(0) > KeptCapacity)
+            {
+                _items = null;
+            }
+
+            return true;
         }
     }
 
@@ -124,30 +194,58 @@ internal sealed class SendQueue
         lock (_lock)
         {
             _closed = true;
+            Wake(false);
         }
-
-        _channel.Writer.TryComplete();
     }
 
     /// <summary>Fails every message still queued or held with <paramref name="error"/> (after the writer has stopped).</summary>
     /// <param name="error">The error.</param>
     public void FailPending(Exception error)
     {
-        while (_channel.Reader.TryRead(out var item))
+        // Each failed user message gives back its count (zeroing the count instead would race with a sender that
+        // has counted its message but not yet seen the queue closed, and leave the count at -1).
+        while (TryRead(out var item))
         {
+            Taken(item);
             item.Sent?.TrySetException(error);
         }
 
         lock (_lock)
         {
-            foreach (var item in _held)
+            if (_held is not null)
             {
-                item.Sent?.TrySetException(error);
+                foreach (var item in _held)
+                {
+                    Taken(item);
+                    item.Sent?.TrySetException(error);
+                }
+
+                _held = null;
             }
-
-            _held.Clear();
         }
+    }
 
-        Volatile.Write(ref _userCount, 0);
+    bool IValueTaskSource<bool>.GetResult(short token) => _waiter.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _waiter.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _waiter.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Queues a message and wakes the writer; under the lock, the queue open for writing.</summary>
+    private void Add(in OutgoingMessage item)
+    {
+        (_items ??= new Queue<OutgoingMessage>()).Enqueue(item);
+        Wake(true);
+    }
+
+    /// <summary>Completes the writer's wait, if it waits (its continuation runs on the thread pool, not under the lock).</summary>
+    private void Wake(bool result)
+    {
+        if (_waiting)
+        {
+            _waiting = false;
+            _waiter.SetResult(result);
+        }
     }
 }

@@ -27,9 +27,9 @@ internal sealed class V2Handshake : IDisposable
     private const int MaxGarbageScan = V2Protocol.MaxGarbageLength + V2Protocol.GarbageTerminatorSize;
 
     private readonly uint _magic;
-    private readonly V2KeyPair _key;
-    private readonly byte[] _send;
-    private readonly byte[] _theirKey = new byte[V2Protocol.EllSwiftKeySize];
+    private V2KeyPair? _key;
+    private byte[]? _send;
+    private byte[]? _theirKey;
     private byte[]? _ourGarbage;
     private int _sendStart;
     private int _sendEnd;
@@ -53,7 +53,6 @@ internal sealed class V2Handshake : IDisposable
         _magic = magic;
         _key = key;
         _ourGarbage = garbage.ToArray();
-        _send = new byte[V2Protocol.EllSwiftKeySize + garbage.Length + V2Protocol.GarbageTerminatorSize + V2Packet.SizeOf(V2Protocol.VersionContentsLength)];
         State = initiator ? V2HandshakeState.AwaitingKey : V2HandshakeState.MaybeV1;
         if (initiator)
         {
@@ -74,7 +73,7 @@ internal sealed class V2Handshake : IDisposable
     public bool CanSend => _encoder is not null;
 
     /// <summary>Bytes to write to the remote now (then call <see cref="MarkSent"/>).</summary>
-    public ReadOnlyMemory<byte> PendingSend => _send.AsMemory(_sendStart, _sendEnd - _sendStart);
+    public ReadOnlyMemory<byte> PendingSend => _send is null ? default : _send.AsMemory(_sendStart, _sendEnd - _sendStart);
 
     /// <summary>
     /// The fewest received bytes that let <see cref="Receive(ReadOnlySpan{byte})"/> make progress from here (0 when
@@ -92,6 +91,12 @@ internal sealed class V2Handshake : IDisposable
 
     /// <summary>The session id once the handshake is complete (empty before): equal on both ends of an uninterrupted connection.</summary>
     public ReadOnlySpan<byte> SessionId => IsComplete ? _sessionId : default;
+
+    /// <summary>
+    /// Bytes held in the handshake's own buffers (what is to be sent, our garbage, the remote's key and garbage): none
+    /// once the handshake is complete and everything of it is written, and none once v1 is detected.
+    /// </summary>
+    internal int HeldBytes => (_send?.Length ?? 0) + (_ourGarbage?.Length ?? 0) + (_theirKey?.Length ?? 0) + (_garbage?.Length ?? 0) + (_receiveTerminator?.Length ?? 0);
 
     /// <summary>Seals our packets; usable once <see cref="CanSend"/>.</summary>
     public V2PacketEncoder Encoder => _encoder ?? throw new InvalidOperationException("the v2 keys are not derived yet");
@@ -125,6 +130,13 @@ internal sealed class V2Handshake : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _sendEnd - _sendStart);
         _sendStart += count;
+        if (_sendStart == _sendEnd && CanSend)
+        {
+            // Everything the handshake sends is out (the keys are derived, so nothing more is queued): an idle
+            // connection keeps no copy of our key, garbage and version packet.
+            _send = null;
+            (_sendStart, _sendEnd) = (0, 0);
+        }
     }
 
     /// <summary>
@@ -149,7 +161,10 @@ internal sealed class V2Handshake : IDisposable
                     {
                         if (match == V1PrefixMatch.V1)
                         {
+                            // Served as v1 from now on: the key and the garbage we would have sent are not needed.
                             State = V2HandshakeState.V1Detected;
+                            _ourGarbage = null;
+                            ReleaseKey();
                         }
 
                         return consumed;
@@ -243,7 +258,7 @@ internal sealed class V2Handshake : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _key.Dispose();
+        ReleaseKey();
         _encoder?.Dispose();
         _decoder?.Dispose();
         ReleaseGarbage();
@@ -258,19 +273,22 @@ internal sealed class V2Handshake : IDisposable
 
     private void Queue(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(_send.AsSpan(_sendEnd));
+        bytes.CopyTo(_send!.AsSpan(_sendEnd));
         _sendEnd += bytes.Length;
     }
 
     private void QueueKeyAndGarbage()
     {
-        Queue(_key.Encoding);
+        // Allocated only once v2 is certain (at once for an initiator; for a responder once a byte rules out v1).
+        _send = new byte[V2Protocol.EllSwiftKeySize + _ourGarbage!.Length + V2Protocol.GarbageTerminatorSize + V2Packet.SizeOf(V2Protocol.VersionContentsLength)];
+        Queue(_key!.Encoding);
         Queue(_ourGarbage);
     }
 
     private int ReceiveKey(ReadOnlySpan<byte> rest)
     {
         int take = Math.Min(V2Protocol.EllSwiftKeySize - _theirKeyLength, rest.Length);
+        _theirKey ??= new byte[V2Protocol.EllSwiftKeySize];
         rest.Slice(0, take).CopyTo(_theirKey.AsSpan(_theirKeyLength));
         _theirKeyLength += take;
         if (!IsInitiator && V1Prefix.IsVersionOfAnotherNetwork(_theirKey.AsSpan(0, _theirKeyLength)))
@@ -291,7 +309,7 @@ internal sealed class V2Handshake : IDisposable
         Span<byte> secret = stackalloc byte[V2Protocol.SecretSize];
         try
         {
-            V2KeyExchange.ComputeSharedSecret(_key, _theirKey, IsInitiator, secret);
+            V2KeyExchange.ComputeSharedSecret(_key!, _theirKey!, IsInitiator, secret);
             using var keys = V2KeyExchange.DeriveKeys(secret, _magic, IsInitiator);
             _encoder = keys.CreateEncoder();
             _decoder = keys.CreateDecoder();
@@ -302,11 +320,12 @@ internal sealed class V2Handshake : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
-            _key.Dispose();
+            ReleaseKey();
+            _theirKey = null;
         }
 
         // Our version packet, authenticating the garbage we sent.
-        int size = _encoder.Encrypt(ReadOnlySpan<byte>.Empty, _ourGarbage, _send.AsSpan(_sendEnd), decoy: false);
+        int size = _encoder.Encrypt(ReadOnlySpan<byte>.Empty, _ourGarbage, _send!.AsSpan(_sendEnd), decoy: false);
         _sendEnd += size;
         _ourGarbage = null;
         _garbage = ArrayPool<byte>.Shared.Rent(MaxGarbageScan);
@@ -382,6 +401,13 @@ internal sealed class V2Handshake : IDisposable
         }
 
         return needed;
+    }
+
+    /// <summary>Wipes our private key and lets the key pair go (it is not needed once the keys are derived, or under v1).</summary>
+    private void ReleaseKey()
+    {
+        _key?.Dispose();
+        _key = null;
     }
 
     private void ReleaseGarbage()

@@ -135,6 +135,27 @@ public class V2HandshakeTests
     }
 
     [Fact]
+    public void Once_complete_and_written_neither_side_holds_handshake_buffers_and_a_responder_that_meets_v1_holds_none()
+    {
+        var (initiator, responder) = Pair(s_magic, Bytes(4000, 5), Bytes(3000, 6));
+        Assert.True(initiator.HeldBytes > 2 * 4000, $"held {initiator.HeldBytes}"); // the garbage, and key + garbage queued
+        using (var link = new V2Link(initiator, responder))
+        {
+            Assert.True(link.Run());
+            Assert.Equal(0, initiator.HeldBytes);
+            Assert.Equal(0, responder.HeldBytes);
+        }
+
+        var v1 = new byte[24];
+        new Bitcoin.Framing.FrameHeader(s_magic, VersionMessage.Command, 100, 0).WriteTo(v1);
+        using var served = V2Handshake.Create(initiator: false, s_magic, V2KeyPair.Generate(), Bytes(4000, 7));
+        Assert.Equal(4000, served.HeldBytes); // the garbage it would send
+        Assert.Equal(0, served.Receive(v1));
+        Assert.Equal(V2HandshakeState.V1Detected, served.State);
+        Assert.Equal(0, served.HeldBytes);
+    }
+
+    [Fact]
     public void A_v1_header_of_another_network_is_refused_with_bad_magic()
     {
         var v1 = new byte[24];
