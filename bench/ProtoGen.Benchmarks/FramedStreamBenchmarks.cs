@@ -179,12 +179,7 @@ public class SocketReadBenchmarks
     {
         _bytes = StreamCorpus.Bytes(Stream);
         _count = StreamCorpus.Messages(Stream).Length;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        _sender = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = listener.AcceptSocketAsync();
-        _sender.Connect((IPEndPoint)listener.LocalEndpoint);
-        _receiver = accept.GetAwaiter().GetResult();
+        (_sender, _receiver) = LoopbackSockets.Connect();
         _receiverStream = new NetworkStream(_receiver, ownsSocket: false);
         _reader = new MessageReader(_receiverStream, BitcoinNetwork.Mainnet, new MessageStreamOptions { ReceiveBufferSize = BufferKiB * 1024, LeaveOpen = true });
         Check.Equal(_count, ProtoGenSocket(), "ProtoGen read every message from the socket");

@@ -40,11 +40,7 @@ public class IdlePeersBenchmarks
         _tcp.Start(1024);
         for (int i = 0; i < Pairs; i++)
         {
-            var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            var accept = _tcp.AcceptSocketAsync();
-            client.Connect((IPEndPoint)_tcp.LocalEndpoint);
-            var server = accept.GetAwaiter().GetResult();
-            server.NoDelay = true;
+            var (client, server) = LoopbackSockets.Connect(_tcp);
             var outbound = Peer.Outbound(_clientConfig, new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
             var inbound = Peer.Inbound(_serverConfig, new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
             inbound.Start();

@@ -71,13 +71,7 @@ public class PeerPairBenchmarks
         var wrapped = new Dictionary<IMessage, EncodedMessage>(ReferenceEqualityComparer.Instance);
         _encodedBlocks = [.. _blocks.Select(block => (IMessage)(wrapped.TryGetValue(block, out var known) ? known : wrapped[block] = new EncodedMessage(block)))];
         var listener = new BitcoinListeners<Peer> { OnBlock = (_, _) => Received() };
-        using var tcp = new TcpListener(IPAddress.Loopback, 0);
-        tcp.Start();
-        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = tcp.AcceptSocketAsync();
-        client.Connect((IPEndPoint)tcp.LocalEndpoint);
-        var server = accept.GetAwaiter().GetResult();
-        server.NoDelay = true;
+        var (client, server) = LoopbackSockets.Connect();
         _client = Peer.Outbound(Config(null), new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
         _server = Peer.Inbound(Config(listener), new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
         _server.Start();

@@ -27,13 +27,7 @@ internal sealed class RawEchoPair : IDisposable
     /// <summary>Connects the two sockets over 127.0.0.1 and starts the echo loop.</summary>
     public static RawEchoPair Connect()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accept = listener.AcceptSocketAsync();
-        client.Connect((IPEndPoint)listener.LocalEndpoint);
-        var server = accept.GetAwaiter().GetResult();
-        server.NoDelay = true;
+        var (client, server) = LoopbackSockets.Connect();
         return new RawEchoPair(client, server);
     }
 
