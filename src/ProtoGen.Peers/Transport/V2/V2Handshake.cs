@@ -21,6 +21,9 @@ namespace ProtoGen.Peers.Transport.V2;
 /// then its version packet, whose contents are ignored. Buffered here: the key (64 bytes) and the garbage (4111 bytes
 /// at most); a packet stays with the caller until all its bytes are there, and its length is checked first.</para>
 /// <para>Owns the ciphers: dispose it when the connection ends. Not thread-safe.</para>
+/// <para>Over 400 lines on purpose: the state machine's states share the buffers they hand to each other (key, garbage,
+/// send buffer) and release them at fixed points; split by state, those hand-offs would cross type boundaries. The
+/// primitives it drives (key exchange, packets, garbage search, v1 detection) are already types of their own.</para>
 /// </remarks>
 internal sealed class V2Handshake : IDisposable
 {
