@@ -172,7 +172,7 @@ public sealed class MessageReader : IAsyncDisposable
     /// <summary>Hands the unread rest back to the pipe; false at the end of the stream.</summary>
     private bool Release()
     {
-        long left = _buffer.Length;
+        long left = _buffer.Length + _transport.HeldBytes;
         _input.AdvanceTo(_buffer.Start, _buffer.End);
         _holding = false;
         if (!_completed)
@@ -204,11 +204,11 @@ public sealed class MessageReader : IAsyncDisposable
             return true;
         }
 
-        var reader = PayloadReader.Create(message.Payload, _options.Context, out byte[]? rented);
+        var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
         try
         {
             var decoded = BitcoinMessages.Decode(message.Command, ref reader);
-            frame = new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, decoded is null ? message.Payload.ToArray() : null);
+            frame = new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, decoded is null ? message.OwnedPayload ?? message.Payload.ToArray() : null);
             return true;
         }
         finally
@@ -229,7 +229,7 @@ public sealed class MessageReader : IAsyncDisposable
                 continue;
             }
 
-            var reader = PayloadReader.Create(message.Payload, _options.Context, out byte[]? rented);
+            var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
             try
             {
                 BitcoinMessages.Dispatch(peer, message.Command, ref reader, listener);
