@@ -169,6 +169,29 @@ public class LargePayloadTests
         Assert.Equal(ProtocolError.Truncated, error.Error);
     }
 
+    [Theory]
+    [InlineData(16 * 1024)]
+    [InlineData(256 * 1024)]
+    public async Task A_message_reader_reads_blocks_straight_into_their_arrays_and_drops_a_corrupted_one(int bufferSize)
+    {
+        var names = new[] { BlockData.Block413567, BlockData.Segwit1, BlockData.Segwit2 };
+        var corrupt = FrameOf("block", BlockData.Read(BlockData.Segwit2));
+        corrupt[^100] ^= 0x10;
+        var bytes = Concat([corrupt, .. names.Select(n => FrameOf("block", BlockData.Read(n))), Frame.ToArray(Magic, new PingMessage { Nonce = 9 })]);
+
+        await using var reader = new MessageReader(new MemoryStream(bytes), BitcoinNetwork.Regtest, new MessageStreamOptions { ReceiveBufferSize = bufferSize });
+        var frames = new List<FramedMessage>();
+        while (await reader.ReadAsync() is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Equal([FrameStatus.BadChecksum, FrameStatus.Ok, FrameStatus.Ok, FrameStatus.Ok, FrameStatus.Ok], frames.Select(f => f.Status));
+        Assert.Equal(names.Select(n => BlockData.Load(n).GetHash()), frames.Skip(1).Take(3).Select(f => ((Block)f.Message!).GetHash()));
+        Assert.Equal(bytes.Length, reader.BytesRead);
+        Assert.Equal(1, reader.FramesDropped);
+    }
+
     private static byte[] FrameOf(string command, byte[] payload)
     {
         var frame = new byte[FrameHeader.Size + payload.Length];
