@@ -5,7 +5,8 @@ namespace ProtoGen.Benchmarks;
 
 /// <summary>
 /// The block transfer of <see cref="PeerPairBenchmarks"/> in a plain loop, without BenchmarkDotNet, so that a sampling
-/// profiler sees only the two peers at work (scripts/profile-peer-pair.sh records where the time goes).
+/// profiler sees only the two peers at work (scripts/profile-peer-pair.sh records where the time goes). Each line also
+/// gives the process's CPU time for that transfer (both peers): on a shared machine it varies less than the wall clock.
 /// </summary>
 internal static class PeerPairLoop
 {
@@ -18,13 +19,18 @@ internal static class PeerPairLoop
         long bytes = StreamCorpus.Bytes(pair.Stream).Length;
         try
         {
+            using var process = Process.GetCurrentProcess();
             for (int i = 0; i < count; i++)
             {
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
                 long started = Stopwatch.GetTimestamp();
                 int delivered = encoded ? pair.EncodedBlockTransfer() : pair.BlockTransfer();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                process.Refresh();
+                double cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
                 Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s, process CPU {cpuMs:F1} ms"));
             }
         }
         finally

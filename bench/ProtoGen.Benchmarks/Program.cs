@@ -14,7 +14,7 @@ using ProtoGen.Benchmarks;
 //                   (InProcessEmitToolchain), so nothing is built into the shared source tree.
 //   --loop v1|v2 BUFFER_KIB COUNT [encoded]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its block transfer
 //                   (or, with "encoded", the served-encoded one) COUNT times, for a profiler to watch
-//                   (scripts/profile-peer-pair.sh); prints the MB/s of each transfer.
+//                   (scripts/profile-peer-pair.sh, scripts/ab-peer-pair.sh); prints the MB/s and process CPU of each transfer.
 if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 5)
 {
     bool encoded = args is [_, _, _, _, "encoded"];

@@ -219,8 +219,9 @@ public class FramingTests
 
         Assert.True(PeerLoops.Stopped(client) && PeerLoops.Stopped(server));
 
-        // A megabyte block arrives in many pooled segments; every one went back.
-        Assert.True(pool.Rented > 16, $"only {pool.Rented} blocks rented");
+        // The first quarter of a megabyte block arrives in pooled segments (the rest is read straight into the
+        // block's array); every one went back.
+        Assert.True(pool.Rented >= 4, $"only {pool.Rented} blocks rented");
         Assert.Equal(0, pool.Outstanding);
         Assert.Equal(0, pool.DoubleReturns);
     }

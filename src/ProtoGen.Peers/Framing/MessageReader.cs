@@ -15,7 +15,8 @@ namespace ProtoGen.Peers.Framing;
 /// a proxy, a bridge), with the peer's checks: the network magic and the payload length limit end the stream
 /// (<see cref="ProtocolException"/>), a bad checksum or a malformed command drops the frame, and each payload is
 /// decoded by the generated codecs. Frames are cut from the receive buffers in place; the only allocation per frame is
-/// the decoded message (and, for payloads over 16 KiB, the one array it keeps its scripts in).
+/// the decoded message (and, for payloads over 16 KiB, the one array it keeps its scripts in: a large payload is
+/// copied and hashed into that array as it arrives, and from a stream the rest of it is read straight into it).
 /// </summary>
 /// <remarks>
 /// One reader is driven by one caller at a time. It has no thread or timer of its own; nothing is sent (no handshake,
@@ -23,7 +24,11 @@ namespace ProtoGen.Peers.Framing;
 /// </remarks>
 public sealed class MessageReader : IAsyncDisposable
 {
+    /// <summary>The most read straight into a large payload at once (the bytes are hashed while still in the cache).</summary>
+    private const int DirectReadSize = 256 * 1024;
+
     private readonly PipeReader _input;
+    private readonly Stream? _stream;
     private readonly MessageStreamOptions _options;
     private readonly V1MessageTransport _transport;
     private ReadOnlySequence<byte> _buffer;
@@ -40,6 +45,7 @@ public sealed class MessageReader : IAsyncDisposable
         : this(network, options)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(
             _options.Pool,
             bufferSize: _options.ReceiveBufferSize,
@@ -118,6 +124,13 @@ public sealed class MessageReader : IAsyncDisposable
                 }
             }
 
+            if (CanReadDirect)
+            {
+                var message = await ReadRestDirectAsync(cancellationToken).ConfigureAwait(false);
+                delivered += DispatchOne(peer, listener, message) ? 1 : 0;
+                continue;
+            }
+
             await FillAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -152,7 +165,36 @@ public sealed class MessageReader : IAsyncDisposable
                 }
             }
 
+            if (CanReadDirect)
+            {
+                return ToFrame(await ReadRestDirectAsync(cancellationToken).ConfigureAwait(false));
+            }
+
             await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the rest of a large payload can be read from the stream straight into its array: nothing is buffered,
+    /// and the transport fills a payload.
+    /// </summary>
+    private bool CanReadDirect => _stream is not null && !_holding && !_transport.DirectReadTarget.IsEmpty;
+
+    private async ValueTask<TransportMessage> ReadRestDirectAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var target = _transport.DirectReadTarget;
+            int read = await _stream!.ReadAsync(target.Slice(0, Math.Min(target.Length, DirectReadSize)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new ProtocolException(ProtocolError.Truncated, $"the stream ended in the middle of a frame ({target.Length} bytes of its payload missing)");
+            }
+
+            if (_transport.Filled(read, out var message))
+            {
+                return message;
+            }
         }
     }
 
@@ -172,7 +214,7 @@ public sealed class MessageReader : IAsyncDisposable
     /// <summary>Hands the unread rest back to the pipe; false at the end of the stream.</summary>
     private bool Release()
     {
-        long left = _buffer.Length;
+        long left = _buffer.Length + _transport.HeldBytes;
         _input.AdvanceTo(_buffer.Start, _buffer.End);
         _holding = false;
         if (!_completed)
@@ -196,20 +238,24 @@ public sealed class MessageReader : IAsyncDisposable
             return false;
         }
 
+        frame = ToFrame(message);
+        return true;
+    }
+
+    private FramedMessage ToFrame(in TransportMessage message)
+    {
         _bytesRead += message.WireSize;
         if (message.Status != TransportMessageStatus.Ok)
         {
             _framesDropped++;
-            frame = new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Status), null);
-            return true;
+            return new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Status), null);
         }
 
-        var reader = PayloadReader.Create(message.Payload, _options.Context, out byte[]? rented);
+        var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
         try
         {
             var decoded = BitcoinMessages.Decode(message.Command, ref reader);
-            frame = new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, decoded is null ? message.Payload.ToArray() : null);
-            return true;
+            return new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, decoded is null ? message.OwnedPayload ?? message.Payload.ToArray() : null);
         }
         finally
         {
@@ -222,26 +268,32 @@ public sealed class MessageReader : IAsyncDisposable
         long delivered = 0;
         while (_transport.TryRead(ref _buffer, out var message))
         {
-            _bytesRead += message.WireSize;
-            if (message.Status != TransportMessageStatus.Ok)
-            {
-                _framesDropped++;
-                continue;
-            }
-
-            var reader = PayloadReader.Create(message.Payload, _options.Context, out byte[]? rented);
-            try
-            {
-                BitcoinMessages.Dispatch(peer, message.Command, ref reader, listener);
-                delivered++;
-            }
-            finally
-            {
-                PayloadReader.Return(rented);
-            }
+            delivered += DispatchOne(peer, listener, message) ? 1 : 0;
         }
 
         return delivered;
+    }
+
+    /// <summary>Hands one message to the listener; false when it was dropped.</summary>
+    private bool DispatchOne<TPeer>(TPeer peer, IBitcoinListener<TPeer> listener, in TransportMessage message)
+    {
+        _bytesRead += message.WireSize;
+        if (message.Status != TransportMessageStatus.Ok)
+        {
+            _framesDropped++;
+            return false;
+        }
+
+        var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
+        try
+        {
+            BitcoinMessages.Dispatch(peer, message.Command, ref reader, listener);
+            return true;
+        }
+        finally
+        {
+            PayloadReader.Return(rented);
+        }
     }
 
     private static FrameStatus ToFrameStatus(TransportMessageStatus status) =>

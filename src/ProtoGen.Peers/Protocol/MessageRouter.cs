@@ -59,7 +59,7 @@ internal sealed class MessageRouter : IConnectionHandler
             return;
         }
 
-        Route(command, message.Payload, message.WireSize);
+        Route(command, message.Payload, message.OwnedPayload, message.WireSize);
     }
 
     public bool IsAwaited(MessageCommand? command) => _peer.Stalls.IsAwaiting(command);
@@ -96,7 +96,7 @@ internal sealed class MessageRouter : IConnectionHandler
 
     public Exception CreateDisconnectedError() => new PeerDisconnectedException(_peer.DisconnectReason);
 
-    private void Route(MessageCommand command, ReadOnlySequence<byte> payload, int wireSize)
+    private void Route(MessageCommand command, in ReadOnlySequence<byte> payload, byte[]? owned, int wireSize)
     {
         var descriptor = BitcoinMessages.FindMessage(command);
         IMessageDispatcher<Peer>? set = null;
@@ -130,7 +130,7 @@ internal sealed class MessageRouter : IConnectionHandler
         }
 
         var context = _peer.Handshake.ReadContext;
-        var reader = PayloadReader.Create(payload, context, out byte[]? rented);
+        var reader = PayloadReader.Create(payload, owned, context, out byte[]? rented);
 
         try
         {

@@ -15,7 +15,7 @@ namespace ProtoGen.Peers.Transport;
 /// the send queue and the byte counters. It hands each whole message the transport cuts from the stream up to its
 /// <see cref="IConnectionHandler"/> and writes the messages queued for it. It has no thread of its own.
 /// </summary>
-internal sealed class Connection
+internal sealed partial class Connection
 {
     private readonly Stream? _stream;
     private readonly PipeReader _input;
@@ -211,7 +211,7 @@ internal sealed class Connection
 
                 // What is left is the start of an incomplete message: it counts against the shared receive budget, and
                 // while that is exhausted a peer holding bytes nobody asked for is not read.
-                _flow.Holding(buffer.Length);
+                _flow.Holding(buffer.Length + _transport.HeldBytes);
                 if (_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(buffer))))
                 {
                     await _flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
@@ -220,6 +220,11 @@ internal sealed class Connection
                 if (result.IsCompleted)
                 {
                     _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, RemoteClosedDetail(buffer)));
+                    break;
+                }
+
+                if (buffer.IsEmpty && _stream is not null && !await ReadDirectAsync(_stream, token).ConfigureAwait(false))
+                {
                     break;
                 }
             }
@@ -245,7 +250,7 @@ internal sealed class Connection
 
     private string RemoteClosedDetail(in ReadOnlySequence<byte> unread)
     {
-        if (!unread.IsEmpty)
+        if (!unread.IsEmpty || _transport.HeldBytes > 0)
         {
             return "the remote closed the connection in the middle of a frame";
         }

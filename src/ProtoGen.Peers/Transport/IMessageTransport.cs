@@ -30,6 +30,23 @@ internal interface IMessageTransport
     /// <exception cref="ProtocolException">The stream can no longer be trusted (wrong magic, oversized length, failed authentication).</exception>
     bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message);
 
+    /// <summary>Bytes the transport holds itself for an incomplete message (a large payload it fills as it arrives).</summary>
+    int HeldBytes { get; }
+
+    /// <summary>
+    /// Where the next received bytes go when they may be read straight into place (the rest of a large payload being
+    /// filled); empty otherwise. Only while the receive buffer is empty: the bytes must come next on the stream.
+    /// </summary>
+    Memory<byte> DirectReadTarget { get; }
+
+    /// <summary>
+    /// Counts <paramref name="count"/> bytes read straight into the start of <see cref="DirectReadTarget"/>; returns
+    /// true with the message when that completed it.
+    /// </summary>
+    /// <param name="count">The bytes read.</param>
+    /// <param name="message">The completed message.</param>
+    bool Filled(int count, out TransportMessage message);
+
     /// <summary>The command of the incomplete message at the front of <paramref name="buffer"/>, when the transport can tell.</summary>
     /// <param name="buffer">What <see cref="TryRead"/> left.</param>
     MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer);

@@ -17,16 +17,21 @@ internal enum TransportMessageStatus
 
 /// <summary>
 /// One message handed up by a transport: its command, its payload and its size on the wire. The payload and the wire
-/// bytes are valid only until the transport reads again.
+/// bytes are valid only until the transport reads again, unless the payload is <see cref="OwnedPayload"/>.
 /// </summary>
 /// <param name="Command">The command.</param>
 /// <param name="Payload">The payload bytes.</param>
 /// <param name="WireSize">The message's size on the wire, framing included.</param>
 /// <param name="WireBytes">The message as it arrived (the v1 frame), for trace logs.</param>
 /// <param name="Status">Whether the message is whole and valid, or must be dropped.</param>
+/// <param name="OwnedPayload">
+/// When not null, the payload is this whole array, which the transport filled for this message alone and no longer
+/// uses: the decoded message may keep it instead of a copy (see <see cref="LargePayload"/>).
+/// </param>
 internal readonly record struct TransportMessage(
     MessageCommand Command,
     ReadOnlySequence<byte> Payload,
     int WireSize,
     ReadOnlySequence<byte> WireBytes,
-    TransportMessageStatus Status);
+    TransportMessageStatus Status,
+    byte[]? OwnedPayload = null);

@@ -14,6 +14,7 @@ internal sealed class V1MessageTransport : IMessageTransport
 {
     private readonly BitcoinNetwork _network;
     private readonly int _maxPayloadLength;
+    private LargePayload? _filling;
 
     public V1MessageTransport(BitcoinNetwork network, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
     {
@@ -27,8 +28,18 @@ internal sealed class V1MessageTransport : IMessageTransport
 
     public bool IsReady => true;
 
+    public int HeldBytes => _filling?.HeldBytes ?? 0;
+
+    public Memory<byte> DirectReadTarget => _filling is { } filling ? filling.Remaining : Memory<byte>.Empty;
+
     public bool TryRead(ref ReadOnlySequence<byte> buffer, out TransportMessage message)
     {
+        if (_filling is { } filling)
+        {
+            filling.Take(ref buffer);
+            return TryFinish(out message);
+        }
+
         if (buffer.Length >= sizeof(uint))
         {
             Span<byte> magic = stackalloc byte[sizeof(uint)];
@@ -47,6 +58,14 @@ internal sealed class V1MessageTransport : IMessageTransport
         if (status == FrameStatus.Incomplete)
         {
             message = default;
+            if (buffer.Length >= FrameHeader.Size && LargePayload.TryStart(header, buffer) is { } large)
+            {
+                // Fill a large payload as it arrives instead of holding its pieces until the last one is in.
+                _filling = large;
+                buffer = buffer.Slice(FrameHeader.Size);
+                large.Take(ref buffer);
+            }
+
             return false;
         }
 
@@ -61,8 +80,19 @@ internal sealed class V1MessageTransport : IMessageTransport
         return true;
     }
 
+    public bool Filled(int count, out TransportMessage message)
+    {
+        _filling!.Filled(count);
+        return TryFinish(out message);
+    }
+
     public MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer)
     {
+        if (_filling is { } filling)
+        {
+            return filling.Command;
+        }
+
         if (buffer.Length < FrameHeader.Size)
         {
             return null;
@@ -88,4 +118,17 @@ internal sealed class V1MessageTransport : IMessageTransport
         Frame.Write(destination, _network.Magic, message, context, payloadLength);
 
     public int WritePendingOutput(IBufferWriter<byte> output) => 0;
+
+    private bool TryFinish(out TransportMessage message)
+    {
+        if (!_filling!.IsComplete)
+        {
+            message = default;
+            return false;
+        }
+
+        message = _filling.ToMessage();
+        _filling = null;
+        return true;
+    }
 }

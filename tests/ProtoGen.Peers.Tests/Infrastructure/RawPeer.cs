@@ -152,6 +152,9 @@ internal sealed class RawPeer : IAsyncDisposable
         return skipped;
     }
 
+    /// <summary>Closes the sending side of the connection (the peer under test reads the end of the stream).</summary>
+    public void CloseSending() => _socket.Shutdown(SocketShutdown.Send);
+
     /// <summary>Whether the connection has been closed by the peer (reads until end of stream or timeout).</summary>
     public async Task<bool> WaitForCloseAsync(TimeSpan timeout)
     {

@@ -174,6 +174,15 @@ internal sealed class V2MessageTransport : IMessageTransport, IDisposable
     }
 
     /// <inheritdoc/>
+    public int HeldBytes => _v1?.HeldBytes ?? 0;
+
+    /// <inheritdoc/>
+    public Memory<byte> DirectReadTarget => _v1 is { } v1 ? v1.DirectReadTarget : Memory<byte>.Empty;
+
+    /// <inheritdoc/>
+    public bool Filled(int count, out TransportMessage message) => _v1!.Filled(count, out message);
+
+    /// <inheritdoc/>
     public MessageCommand? PendingCommand(in ReadOnlySequence<byte> buffer) =>
 
         // A v2 packet's type is encrypted with the rest of it: it is known only once the whole packet is in.

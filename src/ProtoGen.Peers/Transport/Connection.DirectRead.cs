@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ProtoGen.Peers.Transport;
+
+/// <summary>The read loop's path for the rest of a large payload: from the socket straight into its array.</summary>
+internal sealed partial class Connection
+{
+    /// <summary>
+    /// The most read straight into a payload at once: small enough that the bytes are still in the cache when they are
+    /// hashed, and that the send-buffer and receive-budget checks run between reads.
+    /// </summary>
+    private const int DirectReadSize = 256 * 1024;
+
+    /// <summary>
+    /// While the transport fills a large payload and nothing else is buffered, reads the stream straight into the
+    /// payload's array (no copy out of a receive buffer, fewer reads) until the message is complete, then hands it up.
+    /// Returns false when the connection ended.
+    /// </summary>
+    private async ValueTask<bool> ReadDirectAsync(Stream stream, CancellationToken token)
+    {
+        var target = _transport.DirectReadTarget;
+        while (!target.IsEmpty && _handler.IsActive)
+        {
+            if (_flow.SendBufferFull)
+            {
+                await _flow.WaitForSendRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
+            }
+
+            int read = await stream.ReadAsync(target.Slice(0, Math.Min(target.Length, DirectReadSize)), token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, RemoteClosedDetail(default)));
+                return false;
+            }
+
+            Interlocked.Add(ref _bytesRead, read);
+            if (_transport.Filled(read, out var message))
+            {
+                if (_handler.IsActive)
+                {
+                    _handler.OnReceived(message);
+                }
+
+                return true;
+            }
+
+            _flow.Holding(_transport.HeldBytes);
+            if (_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(default))))
+            {
+                await _flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
+            }
+
+            target = _transport.DirectReadTarget;
+        }
+
+        return true;
+    }
+}

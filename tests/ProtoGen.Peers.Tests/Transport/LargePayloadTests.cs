@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using ProtoGen.Bitcoin;
+using ProtoGen.Bitcoin.Framing;
+using ProtoGen.Peers.Framing;
+using ProtoGen.Peers.Tests.Infrastructure;
+using ProtoGen.Peers.Tests.Support;
+using ProtoGen.Peers.Transport;
+
+namespace ProtoGen.Peers.Tests.Transport;
+
+/// <summary>
+/// Transport — large v1 payloads filled as they arrive (<see cref="LargePayload"/>): the same bytes, the same checksum
+/// verdicts and the same limits as a frame cut whole from the receive buffers, however the bytes are split.
+/// </summary>
+public class LargePayloadTests
+{
+    private static readonly uint Magic = BitcoinNetwork.Regtest.Magic;
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(16_384)]
+    [InlineData(65_536)]
+    [InlineData(300_001)]
+    [InlineData(2_000_000)]
+    public void A_block_fed_in_pieces_arrives_whole_with_its_checksum_verified(int piece)
+    {
+        var block = BlockData.Read(BlockData.Block413567);
+        var stream = Concat(Frame.ToArray(Magic, new PingMessage { Nonce = 1 }), FrameOf("block", block), Frame.ToArray(Magic, new PingMessage { Nonce = 2 }));
+        var messages = ReadInPieces(new V1MessageTransport(BitcoinNetwork.Regtest), stream, piece, out bool filled);
+
+        Assert.Equal(["ping", "block", "ping"], messages.Select(m => m.Command));
+        Assert.All(messages, m => Assert.Equal(TransportMessageStatus.Ok, m.Status));
+        Assert.Equal(block, messages[1].Payload);
+        Assert.Equal(FrameHeader.Size + block.Length, messages[1].WireSize);
+        Assert.Equal(FrameOf("block", block), messages[1].WireBytes);
+
+        // Filling starts whenever the first piece (after the 32-byte ping) does not complete the block.
+        Assert.Equal(piece < 32 + FrameHeader.Size + block.Length, filled);
+    }
+
+    [Fact]
+    public void The_rest_of_a_payload_can_be_written_straight_into_its_array()
+    {
+        var block = BlockData.Read(BlockData.Segwit1);
+        var frame = FrameOf("block", block);
+        var transport = new V1MessageTransport(BitcoinNetwork.Regtest);
+        int first = FrameHeader.Size + (block.Length / 4) + 10;
+        var buffer = new ReadOnlySequence<byte>(frame, 0, first);
+
+        Assert.False(transport.TryRead(ref buffer, out _));
+        Assert.True(buffer.IsEmpty);
+        Assert.Equal(block.Length + FrameHeader.Size, transport.HeldBytes);
+        Assert.Equal("block", transport.PendingCommand(default)?.ToString());
+
+        int offset = first;
+        TransportMessage message = default;
+        bool done = false;
+        while (!done)
+        {
+            var target = transport.DirectReadTarget;
+            Assert.Equal(frame.Length - offset, target.Length);
+            int count = Math.Min(target.Length, 100_000);
+            frame.AsSpan(offset, count).CopyTo(target.Span);
+            offset += count;
+            done = transport.Filled(count, out message);
+        }
+
+        Assert.Equal(TransportMessageStatus.Ok, message.Status);
+        Assert.Equal(block, message.OwnedPayload);
+        Assert.Equal(0, transport.HeldBytes);
+        Assert.True(transport.DirectReadTarget.IsEmpty);
+    }
+
+    [Fact]
+    public void A_bad_checksum_drops_the_filled_message_and_the_next_frame_reads()
+    {
+        var block = BlockData.Read(BlockData.Block413567);
+        var corrupt = FrameOf("block", block);
+        corrupt[^1] ^= 0x01;
+        var stream = Concat(corrupt, Frame.ToArray(Magic, new PingMessage { Nonce = 7 }));
+        var messages = ReadInPieces(new V1MessageTransport(BitcoinNetwork.Regtest), stream, 50_000, out bool filled);
+
+        Assert.True(filled);
+        Assert.Equal([TransportMessageStatus.BadChecksum, TransportMessageStatus.Ok], messages.Select(m => m.Status));
+        Assert.Equal(["block", "ping"], messages.Select(m => m.Command));
+    }
+
+    [Fact]
+    public void A_claimed_length_allocates_nothing_until_a_quarter_of_it_has_arrived()
+    {
+        const int claimed = 4_000_000;
+        var header = new byte[FrameHeader.Size];
+        new FrameHeader(Magic, MessageCommand.Parse("block"), claimed, 0).WriteTo(header);
+        var transport = new V1MessageTransport(BitcoinNetwork.Regtest);
+        var bytes = Concat(header, new byte[(claimed / 4) - 1]);
+
+        var buffer = new ReadOnlySequence<byte>(bytes);
+        Assert.False(transport.TryRead(ref buffer, out _));
+        Assert.Equal(bytes.Length, buffer.Length);
+        Assert.Equal(0, transport.HeldBytes);
+
+        var more = new ReadOnlySequence<byte>(Concat(bytes, new byte[1]));
+        Assert.False(transport.TryRead(ref more, out _));
+        Assert.True(more.IsEmpty);
+        Assert.Equal(claimed + FrameHeader.Size, transport.HeldBytes);
+    }
+
+    [Fact]
+    public void A_malformed_command_is_not_filled_and_is_dropped_whole()
+    {
+        var payload = new byte[100_000];
+        var frame = FrameOf("block", payload);
+        frame[4 + 6] = (byte)'x';
+        var stream = Concat(frame, Frame.ToArray(Magic, new PingMessage { Nonce = 3 }));
+        var messages = ReadInPieces(new V1MessageTransport(BitcoinNetwork.Regtest), stream, 30_000, out bool filled);
+
+        Assert.False(filled);
+        Assert.Equal([TransportMessageStatus.InvalidCommand, TransportMessageStatus.Ok], messages.Select(m => m.Status));
+    }
+
+    [Fact]
+    public async Task A_peer_receives_real_blocks_and_drops_a_corrupted_one_without_disconnecting()
+    {
+        var received = new ConcurrentQueue<Hash256>();
+        var listener = new BitcoinListeners<Peers.Peer> { OnBlock = (_, b) => received.Enqueue(b.GetHash()) };
+        await using var raw = await RawPeer.ConnectAsync(TestConfig.Create(listener), PeerDirection.Inbound);
+        await raw.HandshakeAsync();
+
+        var names = new[] { BlockData.Block413567, BlockData.Segwit1, BlockData.Segwit2 };
+        var corrupt = FrameOf("block", BlockData.Read(BlockData.Segwit1));
+        corrupt[FrameHeader.Size + 1000] ^= 0x80;
+        await raw.SendRawAsync(corrupt);
+        foreach (var name in names)
+        {
+            await raw.SendRawAsync(FrameOf("block", BlockData.Read(name)));
+        }
+
+        await raw.PingBarrierAsync();
+        Assert.Equal(names.Select(n => BlockData.Load(n).GetHash()), received);
+        Assert.True(raw.Peer.IsConnected);
+        Assert.Equal(1, raw.Peer.GetStats().MessagesIgnored);
+    }
+
+    [Fact]
+    public async Task A_remote_that_closes_in_the_middle_of_a_block_is_reported_as_such()
+    {
+        await using var raw = await RawPeer.ConnectAsync(TestConfig.Create(), PeerDirection.Inbound);
+        await raw.HandshakeAsync();
+        var frame = FrameOf("block", BlockData.Read(BlockData.Segwit2));
+
+        await raw.SendRawAsync(frame.AsSpan(0, frame.Length * 2 / 3).ToArray());
+        raw.CloseSending();
+
+        var reason = await Eventually.DisconnectedAsync(raw.Peer);
+        Assert.Equal(DisconnectKind.RemoteClosed, reason.Kind);
+        Assert.Contains("middle of a frame", reason.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_that_ends_inside_a_large_frame_is_truncated()
+    {
+        var frame = FrameOf("block", BlockData.Read(BlockData.Block413567));
+        var bytes = Concat(Frame.ToArray(Magic, new PingMessage { Nonce = 5 }), frame.AsSpan(0, frame.Length / 2).ToArray());
+        await using var reader = new MessageReader(new MemoryStream(bytes), BitcoinNetwork.Regtest, new MessageStreamOptions { ReceiveBufferSize = 16 * 1024 });
+
+        Assert.IsType<PingMessage>((await reader.ReadAsync())!.Value.Message);
+        var error = await Assert.ThrowsAsync<ProtocolException>(async () => await reader.ReadAsync());
+        Assert.Equal(ProtocolError.Truncated, error.Error);
+    }
+
+    [Theory]
+    [InlineData(16 * 1024)]
+    [InlineData(256 * 1024)]
+    public async Task A_message_reader_reads_blocks_straight_into_their_arrays_and_drops_a_corrupted_one(int bufferSize)
+    {
+        var names = new[] { BlockData.Block413567, BlockData.Segwit1, BlockData.Segwit2 };
+        var corrupt = FrameOf("block", BlockData.Read(BlockData.Segwit2));
+        corrupt[^100] ^= 0x10;
+        var bytes = Concat([corrupt, .. names.Select(n => FrameOf("block", BlockData.Read(n))), Frame.ToArray(Magic, new PingMessage { Nonce = 9 })]);
+
+        await using var reader = new MessageReader(new MemoryStream(bytes), BitcoinNetwork.Regtest, new MessageStreamOptions { ReceiveBufferSize = bufferSize });
+        var frames = new List<FramedMessage>();
+        while (await reader.ReadAsync() is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Equal([FrameStatus.BadChecksum, FrameStatus.Ok, FrameStatus.Ok, FrameStatus.Ok, FrameStatus.Ok], frames.Select(f => f.Status));
+        Assert.Equal(names.Select(n => BlockData.Load(n).GetHash()), frames.Skip(1).Take(3).Select(f => ((Block)f.Message!).GetHash()));
+        Assert.Equal(bytes.Length, reader.BytesRead);
+        Assert.Equal(1, reader.FramesDropped);
+    }
+
+    private static byte[] FrameOf(string command, byte[] payload)
+    {
+        var frame = new byte[FrameHeader.Size + payload.Length];
+        new FrameHeader(Magic, MessageCommand.Parse(command), payload.Length, DoubleSha256.Checksum(payload)).WriteTo(frame);
+        payload.CopyTo(frame, FrameHeader.Size);
+        return frame;
+    }
+
+    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    /// <summary>Feeds <paramref name="stream"/> to the transport <paramref name="piece"/> bytes at a time, as a pipe would: unread bytes stay buffered.</summary>
+    private static List<(string Command, TransportMessageStatus Status, byte[] Payload, int WireSize, byte[] WireBytes)> ReadInPieces(V1MessageTransport transport, byte[] stream, int piece, out bool filled)
+    {
+        var messages = new List<(string, TransportMessageStatus, byte[], int, byte[])>();
+        filled = false;
+        int start = 0;
+        int end = 0;
+        while (start < stream.Length)
+        {
+            end = Math.Min(stream.Length, end + piece);
+            var buffer = new ReadOnlySequence<byte>(stream, start, end - start);
+            while (transport.TryRead(ref buffer, out var message))
+            {
+                messages.Add((message.Command.ToString(), message.Status, message.Payload.ToArray(), message.WireSize, message.WireBytes.ToArray()));
+            }
+
+            filled |= transport.HeldBytes > 0;
+            start = end - (int)buffer.Length;
+            if (end == stream.Length && start < stream.Length)
+            {
+                Assert.Fail($"{stream.Length - start} bytes left unread");
+            }
+        }
+
+        return messages;
+    }
+}
