@@ -11,7 +11,7 @@ namespace ProtoGen.Benchmarks;
 /// <c>NODE_WITNESS</c> on the server, NBitcoin 10.0.20's client writes a segwit block's frame with a length that does
 /// not match the bytes it sends (the server then reads the following messages as part of that payload and they vanish
 /// without an error; see docs/benchmarks.md), so the witness form is what both pairs move. The client sends blocks
-/// with <c>SendMessageAsync(new BlockPayload(block))</c>; the server counts the <c>BlockPayload</c> messages its
+/// with <c>SendMessageAsync(new BlockPayload(block))</c> (or any payloads, <see cref="InvStreamBenchmarks"/>); the server counts the messages of that payload type its
 /// <c>MessageReceived</c> event delivers. A ping is a <c>PingPayload</c> answered by the server's default
 /// <c>PingPongBehavior</c>, matched by nonce on the client.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class NBitcoinPeerPair : IDisposable
     private readonly Node _client;
     private int _received;
     private int _expected;
+    private Type _counted = typeof(BlockPayload);
     private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _pong = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _pingNonce;
@@ -56,13 +57,29 @@ internal sealed class NBitcoinPeerPair : IDisposable
     /// <summary>Sends every block and waits until the server has delivered all of them; returns how many it delivered.</summary>
     public int Transfer(Block[] blocks, TimeSpan timeout)
     {
-        Volatile.Write(ref _received, 0);
-        _expected = blocks.Length;
-        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sends = new Task[blocks.Length];
+        var payloads = new Payload[blocks.Length];
         for (int i = 0; i < blocks.Length; i++)
         {
-            sends[i] = _client.SendMessageAsync(new BlockPayload(blocks[i]));
+            payloads[i] = new BlockPayload(blocks[i]);
+        }
+
+        return Transfer(payloads, timeout);
+    }
+
+    /// <summary>
+    /// Sends every payload (all of one type) and waits until the server has delivered that many of that type; returns
+    /// how many it delivered.
+    /// </summary>
+    public int Transfer(Payload[] payloads, TimeSpan timeout)
+    {
+        Volatile.Write(ref _received, 0);
+        _expected = payloads.Length;
+        _counted = payloads[0].GetType();
+        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sends = new Task[payloads.Length];
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            sends[i] = _client.SendMessageAsync(payloads[i]);
         }
 
         Task.WhenAll(sends).WaitAsync(timeout).GetAwaiter().GetResult();
@@ -96,7 +113,7 @@ internal sealed class NBitcoinPeerPair : IDisposable
 
     private void OnServerMessage(Payload payload)
     {
-        if (payload is BlockPayload && Interlocked.Increment(ref _received) == _expected)
+        if (payload.GetType() == _counted && Interlocked.Increment(ref _received) == _expected)
         {
             _done.TrySetResult();
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers.Logging;
 using ProtoGen.Peers.Protocol;
@@ -47,7 +48,12 @@ public sealed partial class Peer
         {
             case EnqueueResult.Full:
                 _flow.Sent(bytes);
-                PeerLog.QueueFull(_logger, Id, message.Command.ToString());
+                if (_logger.IsEnabled(LogLevel.Warning))
+                {
+                    // The command's text is built only when it is logged: a sender retrying on a full queue allocates nothing.
+                    PeerLog.QueueFull(_logger, Id, message.Command.ToString());
+                }
+
                 sent?.TrySetException(new SendQueueFullException());
                 return false;
             case EnqueueResult.Closed:

@@ -237,7 +237,11 @@ internal sealed class MessageRouter : IConnectionHandler
 
     private void Ignore(MessageCommand command, string why)
     {
-        PeerLog.Ignored(_logger, _peer.Id, command.ToString(), why);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            PeerLog.Ignored(_logger, _peer.Id, command.ToString(), why);
+        }
+
         _peer.Statistics.Ignored();
     }
 

@@ -29,18 +29,20 @@ internal enum EnqueueResult
 /// Every message offered is either written by the reader or failed by <see cref="FailPending"/>: none is lost.
 /// </summary>
 /// <remarks>
-/// One lock, a <see cref="Queue{T}"/> created with the first message and dropped when a burst has grown it and the
-/// writer has drained it, and the writer's waiter in the object itself: an idle peer holds a few hundred bytes here,
-/// where a channel held about two kilobytes (its first segment, 32 slots, and its waiter objects).
+/// One lock, a <see cref="PooledQueue{T}"/> created with the first message whose storage is rented from the shared
+/// array pool and handed back whenever the writer has drained it (a queue that was dropped and
+/// allocated again instead cost a steady stream of arrays to a peer sending bursts of small messages), and the
+/// writer's waiter in the object itself: an idle peer holds a few hundred bytes here, where a channel held about two
+/// kilobytes (its first segment, 32 slots, and its waiter objects).
 /// </remarks>
 internal sealed class SendQueue : IValueTaskSource<bool>
 {
-    /// <summary>A drained queue that grew beyond this many slots is dropped (it is recreated small with the next message).</summary>
-    private const int KeptCapacity = 8;
+    /// <summary>A drained queue returns its storage to the pool (rented again with the next message): an idle peer holds no array.</summary>
+    private const int KeptCapacity = 0;
 
     private readonly Lock _lock = new();
     private readonly int _capacity;
-    private Queue<OutgoingMessage>? _items;
+    private PooledQueue<OutgoingMessage>? _items;
     private List<OutgoingMessage>? _held;
     private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
     private bool _waiting;
@@ -169,10 +171,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
                 return false;
             }
 
-            if (items.Count == 0 && items.EnsureCapacity(0) > KeptCapacity)
-            {
-                _items = null;
-            }
+            items.ReleaseIfLarger(KeptCapacity);
 
             return true;
         }
@@ -235,7 +234,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     /// <summary>Queues a message and wakes the writer; under the lock, the queue open for writing.</summary>
     private void Add(in OutgoingMessage item)
     {
-        (_items ??= new Queue<OutgoingMessage>()).Enqueue(item);
+        (_items ??= new PooledQueue<OutgoingMessage>()).Enqueue(item);
         Wake(true);
     }
 
