@@ -129,7 +129,7 @@ public sealed partial class Peer
     /// <param name="inventory">The item.</param>
     /// <returns>False when the item was skipped (known to the remote, a transaction for a remote that asked for no relay) or the pending list is full.</returns>
     public bool QueueInventory(InventoryVector inventory) =>
-        IsConnected && _inventory.Enqueue(inventory, _handshake.RemoteRelaysTransactions);
+        IsConnected && _inventory.Enqueue(inventory, _handshake.RemoteRelaysTransactions, _time.GetUtcNow());
 
     /// <summary>Whether the remote is known to have <paramref name="inventory"/>.</summary>
     /// <param name="inventory">The item.</param>

@@ -35,6 +35,7 @@ public sealed partial class Peer
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PeerScheduler _scheduler;
+    private readonly NextDeadline _nextDeadline = new();
     private readonly SendQueue _queue;
     private readonly FlowControl _flow;
     private readonly Connection _connection;
@@ -65,13 +66,13 @@ public sealed partial class Peer
         _remoteText = remoteEndPoint?.ToString() ?? "(stream)";
         ConnectedAt = _time.GetUtcNow();
 
-        _handshake = new HandshakeState(config.ProtocolVersion);
-        _keepAlive = new KeepAlive(_time, config.PingInterval, config.PingTimeout, config.IdleTimeout);
-        _stalls = new StallDetector(config.StallResponseTimeout);
+        _handshake = new HandshakeState(config.ProtocolVersion, _nextDeadline);
+        _keepAlive = new KeepAlive(_time, config.PingInterval, config.PingTimeout, config.IdleTimeout, _nextDeadline);
+        _stalls = new StallDetector(config.StallResponseTimeout, _nextDeadline);
         var trickle = config.TrickleInterval ?? (direction == PeerDirection.Outbound ? PeerDefaults.OutboundTrickleInterval : PeerDefaults.InboundTrickleInterval);
-        _inventory = new InventoryRelay(config.KnownInventoryCapacity, config.MaxPendingInventory, trickle);
+        _inventory = new InventoryRelay(config.KnownInventoryCapacity, config.MaxPendingInventory, trickle, _nextDeadline);
         _queue = new SendQueue(config.SendQueueCapacity);
-        _flow = new FlowControl(config.Budget, config.MaxSendBuffer);
+        _flow = new FlowControl(config.Budget, config.MaxSendBuffer, _nextDeadline);
         _statistics = new PeerStatistics(config.MessageSets);
         _rules = new CoreRules(this);
         var options = new ConnectionOptions(
@@ -134,6 +135,9 @@ public sealed partial class Peer
     internal CoreRules Rules => _rules;
 
     internal string RemoteText => _remoteText;
+
+    /// <summary>The earliest time any component may have work: the scheduler passes over the peer until then.</summary>
+    internal NextDeadline NextDeadline => _nextDeadline;
 
     /// <summary>The connection's loops, for tests that prove nothing is left running.</summary>
     internal (Task Read, Task Write) Loops => (_connection.ReadLoop, _connection.WriteLoop);
@@ -315,7 +319,10 @@ public sealed partial class Peer
     /// <summary>The handshake completed (called once by the core rules).</summary>
     internal void HandshakeSucceeded() => _handshakeDone.TrySetResult();
 
-    /// <summary>Called by the scheduler every tick: deadlines, keep-alive ping and inventory trickle.</summary>
+    /// <summary>
+    /// Called by the scheduler on a tick at or after <see cref="NextDeadline"/>: deadlines, keep-alive ping and
+    /// inventory trickle; then the next deadline becomes the earliest time any component reports work due.
+    /// </summary>
     /// <param name="now">The time.</param>
     internal void OnTick(DateTimeOffset now)
     {
@@ -324,6 +331,8 @@ public sealed partial class Peer
             return;
         }
 
+        // Reset first: whatever starts a deadline from here on (on another thread too) lowers it again.
+        _nextDeadline.Reset();
         if (_flow.Check(now) is { } overBudget)
         {
             Disconnect(overBudget);
@@ -331,6 +340,16 @@ public sealed partial class Peer
         }
 
         _rules.OnTick(now);
+        if (!IsConnected)
+        {
+            return;
+        }
+
+        long due = Math.Min(_flow.NextDue(), _handshake.NextDue());
+        due = Math.Min(due, _keepAlive.NextDue());
+        due = Math.Min(due, _stalls.NextDue());
+        due = Math.Min(due, _inventory.NextDue());
+        _nextDeadline.Lower(due);
     }
 
     private async Task StopAsync()

@@ -10,7 +10,7 @@ public class FlowControlTests
     public async Task A_full_send_buffer_waits_without_spinning_until_its_own_bytes_drain_and_a_wait_can_be_cancelled()
     {
         var budget = new PeerBudget();
-        var flow = new FlowControl(budget, maxSendBuffer: 1_000);
+        var flow = new FlowControl(budget, maxSendBuffer: 1_000, new NextDeadline());
         flow.Queued(1_000);
         Assert.True(flow.SendBufferFull);
 
@@ -37,8 +37,8 @@ public class FlowControlTests
     public async Task Under_its_own_limit_a_peer_that_still_owes_bytes_waits_for_the_shared_budget_to_fall_back()
     {
         var budget = new PeerBudget(maxQueuedSendBytes: 1_000);
-        var slow = new FlowControl(budget, maxSendBuffer: 10_000);
-        var other = new FlowControl(budget, maxSendBuffer: 10_000);
+        var slow = new FlowControl(budget, maxSendBuffer: 10_000, new NextDeadline());
+        var other = new FlowControl(budget, maxSendBuffer: 10_000, new NextDeadline());
         slow.Queued(600);
         other.Queued(600);
         Assert.True(slow.SendBufferFull);
@@ -59,7 +59,7 @@ public class FlowControlTests
     public void Released_flow_gives_everything_back_to_the_shared_budget()
     {
         var budget = new PeerBudget();
-        var flow = new FlowControl(budget, maxSendBuffer: 1_000);
+        var flow = new FlowControl(budget, maxSendBuffer: 1_000, new NextDeadline());
         flow.Queued(700);
         flow.Holding(300);
 

@@ -32,6 +32,7 @@ internal sealed class HandshakeState
 {
     private readonly Lock _lock = new();
     private readonly int _ourVersion;
+    private readonly NextDeadline _next;
     private DateTimeOffset _deadline = DateTimeOffset.MaxValue;
     private bool _versionSent;
     private bool _versionReceived;
@@ -53,8 +54,9 @@ internal sealed class HandshakeState
     private readonly List<PeerFeature> _remoteFeatures = [];
     private PeerFeature[]? _remoteFeaturesView;
 
-    public HandshakeState(int ourVersion)
+    public HandshakeState(int ourVersion, NextDeadline next)
     {
+        _next = next;
         _ourVersion = ourVersion;
         _negotiated = ourVersion;
     }
@@ -175,6 +177,16 @@ internal sealed class HandshakeState
         lock (_lock)
         {
             _deadline = deadline;
+            _next.Lower(deadline);
+        }
+    }
+
+    /// <summary>The earliest time (UTC ticks) <see cref="CheckDeadline"/> may act: the handshake deadline until the verack arrives.</summary>
+    public long NextDue()
+    {
+        lock (_lock)
+        {
+            return _verackReceived ? NextDeadline.Never : _deadline.UtcTicks;
         }
     }
 

@@ -17,11 +17,13 @@ internal sealed class InventoryRelay
     private readonly List<InventoryVector> _pending = [];
     private readonly int _maxPending;
     private readonly TimeSpan _trickleInterval;
+    private readonly NextDeadline _next;
     private DateTimeOffset _nextTrickle = DateTimeOffset.MaxValue;
     private bool _announceNow;
 
-    public InventoryRelay(int knownCapacity, int maxPending, TimeSpan trickleInterval)
+    public InventoryRelay(int knownCapacity, int maxPending, TimeSpan trickleInterval, NextDeadline next)
     {
+        _next = next;
         _known = new KnownInventory(knownCapacity);
         _maxPending = maxPending;
         _trickleInterval = trickleInterval;
@@ -51,13 +53,18 @@ internal sealed class InventoryRelay
         lock (_lock)
         {
             _nextTrickle = now + _trickleInterval;
+            if (_pending.Count > 0)
+            {
+                _next.Lower(_nextTrickle);
+            }
         }
     }
 
     /// <summary>Adds an item to announce; false when it is known to the remote, refused for it, or the pending list is full.</summary>
     /// <param name="item">The item.</param>
     /// <param name="remoteRelaysTransactions">Whether the remote wants transaction announcements.</param>
-    public bool Enqueue(InventoryVector item, bool remoteRelaysTransactions)
+    /// <param name="now">The time: while nothing was pending the trickle times were not visited, so a past one moves on by whole intervals.</param>
+    public bool Enqueue(InventoryVector item, bool remoteRelaysTransactions, DateTimeOffset now)
     {
         lock (_lock)
         {
@@ -67,10 +74,24 @@ internal sealed class InventoryRelay
                 return false;
             }
 
+            if (_pending.Count == 0 && _nextTrickle < now)
+            {
+                // The scheduler skipped this peer while nothing was pending; a tick-by-tick check would have moved the
+                // trickle on every interval. Keep its phase: the next trickle is the first of those times still ahead.
+                _nextTrickle = _trickleInterval > TimeSpan.Zero
+                    ? _nextTrickle + (_trickleInterval * (((now - _nextTrickle).Ticks / _trickleInterval.Ticks) + 1))
+                    : now;
+            }
+
             _pending.Add(item);
             if (block)
             {
                 _announceNow = true;
+                _next.Lower(NextDeadline.Now);
+            }
+            else
+            {
+                _next.Lower(_nextTrickle);
             }
 
             return true;
@@ -97,6 +118,23 @@ internal sealed class InventoryRelay
             {
                 _known.Add(item);
             }
+        }
+    }
+
+    /// <summary>
+    /// The earliest time (UTC ticks) <see cref="TakeDue"/> may return something: now for a pending block, the next
+    /// trickle while anything is pending, else never (<see cref="Enqueue"/> lowers the peer's next deadline).
+    /// </summary>
+    public long NextDue()
+    {
+        lock (_lock)
+        {
+            if (_announceNow)
+            {
+                return NextDeadline.Now;
+            }
+
+            return _pending.Count > 0 ? _nextTrickle.UtcTicks : NextDeadline.Never;
         }
     }
 

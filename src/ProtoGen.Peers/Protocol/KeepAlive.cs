@@ -25,6 +25,7 @@ internal sealed class KeepAlive
     private readonly TimeSpan _interval;
     private readonly TimeSpan _pingTimeout;
     private readonly TimeSpan _idleTimeout;
+    private readonly NextDeadline _next;
     private long _lastReceiveTicks;
     private DateTimeOffset _pingDue = DateTimeOffset.MaxValue;
     private bool _pingQueued;
@@ -36,9 +37,10 @@ internal sealed class KeepAlive
     private TimeSpan? _minRoundTrip;
     private List<TaskCompletionSource<TimeSpan>>? _waiters;
 
-    public KeepAlive(TimeProvider time, TimeSpan interval, TimeSpan pingTimeout, TimeSpan idleTimeout)
+    public KeepAlive(TimeProvider time, TimeSpan interval, TimeSpan pingTimeout, TimeSpan idleTimeout, NextDeadline next)
     {
         _time = time;
+        _next = next;
         _interval = interval;
         _pingTimeout = pingTimeout;
         _idleTimeout = idleTimeout;
@@ -71,7 +73,7 @@ internal sealed class KeepAlive
         return nonce;
     }
 
-    /// <summary>Something arrived: the idle clock restarts.</summary>
+    /// <summary>Something arrived: the idle clock restarts (a later idle deadline: the peer's next deadline need not move).</summary>
     /// <param name="now">The time.</param>
     public void Received(DateTimeOffset now) => Volatile.Write(ref _lastReceiveTicks, now.UtcTicks);
 
@@ -82,6 +84,7 @@ internal sealed class KeepAlive
         lock (_lock)
         {
             _pingDue = now;
+            _next.Lower(now);
         }
     }
 
@@ -135,6 +138,8 @@ internal sealed class KeepAlive
                 _pingSentAt = now;
                 _pingSentTimestamp = _time.GetTimestamp();
             }
+
+            _next.Lower(NextDueLocked());
         }
     }
 
@@ -157,6 +162,7 @@ internal sealed class KeepAlive
             if (nonce is null || nonce == 0)
             {
                 _pingOutstanding = false;
+                _next.Lower(NextDueLocked());
                 return null;
             }
 
@@ -173,6 +179,7 @@ internal sealed class KeepAlive
             }
 
             _pingOutstanding = false;
+            _next.Lower(NextDueLocked());
             waiters = _waiters;
             _waiters = null;
         }
@@ -204,6 +211,30 @@ internal sealed class KeepAlive
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The earliest time (UTC ticks) <see cref="Check"/> or <see cref="TakeDuePing"/> may act: the idle deadline, the
+    /// pong deadline of an outstanding ping, else the next periodic ping (none while one is queued: writing it sets the next).
+    /// </summary>
+    public long NextDue()
+    {
+        long due = _idleTimeout > TimeSpan.Zero ? NextDeadline.Add(Volatile.Read(ref _lastReceiveTicks), _idleTimeout) : NextDeadline.Never;
+        lock (_lock)
+        {
+            return Math.Min(due, NextDueLocked());
+        }
+    }
+
+    /// <summary>The ping's part of <see cref="NextDue"/>; under the lock.</summary>
+    private long NextDueLocked()
+    {
+        if (_pingOutstanding)
+        {
+            return _pingTimeout > TimeSpan.Zero && _pingSentAt is { } sentAt ? NextDeadline.Add(sentAt.UtcTicks, _pingTimeout) : NextDeadline.Never;
+        }
+
+        return _pingQueued ? NextDeadline.Never : _pingDue.UtcTicks;
     }
 
     /// <summary>Fails every waiter (the peer ended).</summary>

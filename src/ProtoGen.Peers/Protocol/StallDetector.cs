@@ -27,6 +27,7 @@ internal sealed class StallDetector
 {
     private readonly Lock _lock = new();
     private readonly TimeSpan _timeout;
+    private readonly NextDeadline _next;
     private DateTimeOffset? _headers;
     private DateTimeOffset? _data;
     private DateTimeOffset? _inventory;
@@ -38,7 +39,12 @@ internal sealed class StallDetector
     private bool _awaitingInventory;
 
     /// <param name="timeout">The stall timeout; zero disables the deadlines.</param>
-    public StallDetector(TimeSpan timeout) => _timeout = timeout;
+    /// <param name="next">The peer's next deadline, lowered when a response deadline starts.</param>
+    public StallDetector(TimeSpan timeout, NextDeadline next)
+    {
+        _timeout = timeout;
+        _next = next;
+    }
 
     /// <summary>Records a request written at <paramref name="now"/>.</summary>
     /// <param name="kind">Its group.</param>
@@ -83,6 +89,8 @@ internal sealed class StallDetector
                     _inventory ??= now + _timeout;
                     break;
             }
+
+            _next.Lower(NextDueLocked());
         }
     }
 
@@ -182,6 +190,39 @@ internal sealed class StallDetector
                 _inventory += elapsed;
             }
         }
+    }
+
+    /// <summary>
+    /// The earliest time (UTC ticks) <see cref="Check"/> may act: the earliest pending response deadline (while a
+    /// listener runs it may be past; the deadlines only move later when it returns).
+    /// </summary>
+    public long NextDue()
+    {
+        lock (_lock)
+        {
+            return NextDueLocked();
+        }
+    }
+
+    private long NextDueLocked()
+    {
+        long due = NextDeadline.Never;
+        if (_headers is { } h)
+        {
+            due = Math.Min(due, h.UtcTicks);
+        }
+
+        if (_data is { } d)
+        {
+            due = Math.Min(due, d.UtcTicks);
+        }
+
+        if (_inventory is { } i)
+        {
+            due = Math.Min(due, i.UtcTicks);
+        }
+
+        return due;
     }
 
     /// <summary>Why the peer must end now because a response is overdue, or null.</summary>

@@ -17,6 +17,7 @@ internal sealed class FlowControl
     private readonly Lock _lock = new();
     private readonly PeerBudget _budget;
     private readonly long _maxSendBuffer;
+    private readonly NextDeadline _next;
     private long _queued;
     private long _held;
     private TaskCompletionSource? _sendRoom;
@@ -24,8 +25,9 @@ internal sealed class FlowControl
     private DateTimeOffset? _sendPausedSince;
     private bool _released;
 
-    public FlowControl(PeerBudget budget, long maxSendBuffer)
+    public FlowControl(PeerBudget budget, long maxSendBuffer, NextDeadline next)
     {
+        _next = next;
         _budget = budget;
         _maxSendBuffer = maxSendBuffer;
     }
@@ -105,6 +107,7 @@ internal sealed class FlowControl
             }
 
             _sendPausedSince = now;
+            _next.Lower(NextDeadline.Add(now.UtcTicks, _budget.Deadline));
         }
 
         _budget.Paused(receiving: false, +1);
@@ -188,6 +191,7 @@ internal sealed class FlowControl
         lock (_lock)
         {
             _receivePausedSince = now;
+            _next.Lower(NextDeadline.Add(now.UtcTicks, _budget.Deadline));
         }
 
         _budget.Paused(receiving: true, +1);
@@ -204,6 +208,29 @@ internal sealed class FlowControl
 
             _budget.Paused(receiving: true, -1);
         }
+    }
+
+    /// <summary>
+    /// The earliest time (UTC ticks) <see cref="Check"/> may act: a pause's deadline (once past, every tick while the
+    /// pause lasts, since the budget may be exceeded again at any time).
+    /// </summary>
+    public long NextDue()
+    {
+        long due = NextDeadline.Never;
+        lock (_lock)
+        {
+            if (_receivePausedSince is { } r)
+            {
+                due = Math.Min(due, NextDeadline.Add(r.UtcTicks, _budget.Deadline));
+            }
+
+            if (_sendPausedSince is { } s)
+            {
+                due = Math.Min(due, NextDeadline.Add(s.UtcTicks, _budget.Deadline));
+            }
+        }
+
+        return due;
     }
 
     /// <summary>Why the peer must end now because it stayed paused over an exhausted budget past the deadline, or null.</summary>
