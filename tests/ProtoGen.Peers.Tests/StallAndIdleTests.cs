@@ -30,6 +30,9 @@ public class StallAndIdleTests
 
         raw.Peer.QueueMessage(Request(request));
         await raw.ReceiveUntilAsync(request);
+        // A listener still running for a handshake message would push the deadline back by all the time the fake
+        // clock moves meanwhile (btcd's pause): wait until the read loop is idle.
+        await Eventually.TrueAsync(() => !raw.Peer.Stalls.ListenerBusy, "the peer's listener is idle");
         var deadline = PeerDefaults.StallResponseTimeout * multiplier;
 
         clock.Advance(deadline - ProtocolClock.Tick);
@@ -51,6 +54,7 @@ public class StallAndIdleTests
 
         raw.Peer.QueueMessage(Request("getheaders"));
         await raw.ReceiveUntilAsync("getheaders");
+        await Eventually.TrueAsync(() => !raw.Peer.Stalls.ListenerBusy, "the peer's listener is idle");
         clock.Advance((timeout * PeerDefaults.HeadersStallMultiplier) - ProtocolClock.Tick);
         Assert.True(raw.Peer.IsConnected);
         clock.AdvanceTick();

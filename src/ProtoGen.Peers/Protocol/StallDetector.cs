@@ -167,6 +167,18 @@ internal sealed class StallDetector
         }
     }
 
+    /// <summary>Whether a listener is running (deadlines paused); for tests that move a fake clock.</summary>
+    internal bool ListenerBusy
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _listenerBusy;
+            }
+        }
+    }
+
     /// <summary>Marks a listener as running: deadlines do not expire meanwhile.</summary>
     public void ListenerStarted()
     {

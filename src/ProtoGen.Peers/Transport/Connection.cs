@@ -29,6 +29,7 @@ internal sealed partial class Connection
     private readonly TransportReadiness _readiness;
     private long _bytesRead;
     private long _bytesWritten;
+    private int _flushStarted;
 
     public Connection(Stream? stream, IDuplexPipe? pipe, ConnectionOptions options, IMessageTransport transport, IConnectionHandler handler, SendQueue queue, FlowControl flow)
     {
@@ -256,7 +257,7 @@ internal sealed partial class Connection
         }
 
         // A node of another network (or one that does not speak this transport) closes without a word: say so.
-        return BytesRead == 0 && BytesWritten > 0
+        return BytesRead == 0 && Volatile.Read(ref _flushStarted) != 0
             ? "the remote closed the connection before sending anything (a node on another network, or one that does not speak Bitcoin, closes without a reply)"
             : "the remote closed the connection";
     }
@@ -356,6 +357,8 @@ internal sealed partial class Connection
 
     private async ValueTask FlushAsync(List<TaskCompletionSource> written, long bytes, CancellationToken token)
     {
+        // Set before the flush: the remote may read our bytes and close before the flush's continuation runs.
+        Volatile.Write(ref _flushStarted, 1);
         var result = await _output.FlushAsync(token).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {
