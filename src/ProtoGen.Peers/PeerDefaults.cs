@@ -79,6 +79,13 @@ public static class PeerDefaults
     /// <summary>The least free space a receive buffer must have before the next read from the stream.</summary>
     public const int MinimumReadSize = 4 * 1024;
 
+    /// <summary>
+    /// The most read from a stream straight into a large payload's array at once (a peer's socket, or
+    /// <see cref="Framing.MessageReader"/>'s stream): small enough that the bytes are still in the cache when they are
+    /// hashed, and that a peer's send-buffer and receive-budget checks run between reads.
+    /// </summary>
+    internal const int DirectReadSize = 256 * 1024;
+
     /// <summary>Bytes the writer encodes before it flushes in the middle of a burst of messages.</summary>
     public const int FlushThreshold = 256 * 1024;
 

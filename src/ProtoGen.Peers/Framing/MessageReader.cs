@@ -24,9 +24,6 @@ namespace ProtoGen.Peers.Framing;
 /// </remarks>
 public sealed class MessageReader : IAsyncDisposable
 {
-    /// <summary>The most read straight into a large payload at once (the bytes are hashed while still in the cache).</summary>
-    private const int DirectReadSize = 256 * 1024;
-
     private readonly PipeReader _input;
     private readonly Stream? _stream;
     private readonly MessageStreamOptions _options;
@@ -185,7 +182,7 @@ public sealed class MessageReader : IAsyncDisposable
         while (true)
         {
             var target = _transport.DirectReadTarget;
-            int read = await _stream!.ReadAsync(target.Slice(0, Math.Min(target.Length, DirectReadSize)), cancellationToken).ConfigureAwait(false);
+            int read = await _stream!.ReadAsync(target.Slice(0, Math.Min(target.Length, PeerDefaults.DirectReadSize)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new ProtocolException(ProtocolError.Truncated, $"the stream ended in the middle of a frame ({target.Length} bytes of its payload missing)");

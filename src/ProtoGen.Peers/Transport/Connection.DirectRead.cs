@@ -9,12 +9,6 @@ namespace ProtoGen.Peers.Transport;
 internal sealed partial class Connection
 {
     /// <summary>
-    /// The most read straight into a payload at once: small enough that the bytes are still in the cache when they are
-    /// hashed, and that the send-buffer and receive-budget checks run between reads.
-    /// </summary>
-    private const int DirectReadSize = 256 * 1024;
-
-    /// <summary>
     /// While the transport fills a large payload and nothing else is buffered, reads the stream straight into the
     /// payload's array (no copy out of a receive buffer, fewer reads) until the message is complete, then hands it up.
     /// Returns false when the connection ended.
@@ -29,7 +23,7 @@ internal sealed partial class Connection
                 await _flow.WaitForSendRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
             }
 
-            int read = await stream.ReadAsync(target.Slice(0, Math.Min(target.Length, DirectReadSize)), token).ConfigureAwait(false);
+            int read = await stream.ReadAsync(target.Slice(0, Math.Min(target.Length, PeerDefaults.DirectReadSize)), token).ConfigureAwait(false);
             if (read == 0)
             {
                 _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.RemoteClosed, RemoteClosedDetail(default)));
