@@ -1,23 +1,43 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Threading;
 using ProtoGen.Bitcoin.Framing;
 
 namespace ProtoGen.Peers.Transport;
 
 /// <summary>
 /// A large v1 payload (a block) filled as it arrives: each piece is copied once into the array the decoded message will
-/// keep and hashed while it is still in the cache, and the receive buffers it came in are free again at once. Once the
-/// last byte is in, the checksum is already known: the frame needs no second pass over its bytes and no copy out of the
-/// receive buffers. The connection may also read the socket straight into <see cref="Remaining"/>.
+/// keep and hashed soon after, and the receive buffers it came in are free again at once. Once the last byte is in,
+/// the checksum is (nearly) known: the frame needs no second pass over its bytes and no copy out of the receive
+/// buffers. The connection may also read the socket straight into <see cref="Remaining"/>.
 /// </summary>
-internal sealed class LargePayload
+/// <remarks>
+/// On a machine with more than one core the hashing trails the filling on a thread-pool thread (one work item at a
+/// time, queued when at least <see cref="PipelineChunk"/> bytes wait), so the reading thread goes back to the socket
+/// at once: receiving and hashing overlap instead of taking turns. Only one thread hashes at a time (the "hashing
+/// role", taken with a compare-and-swap); when the last byte is in, the reading thread takes the role itself (waiting
+/// if a work item is in the middle of a piece, never for one that is still queued) and hashes what is left.
+/// </remarks>
+internal sealed class LargePayload : IThreadPoolWorkItem
 {
+    /// <summary>The least backlog worth a work item: below it the reading thread hashes at the end.</summary>
+    private const int PipelineChunk = 64 * 1024;
+
+    /// <summary>The most one work item hashes before it looks for newly arrived bytes.</summary>
+    private const int HashPiece = 256 * 1024;
+
+    private static readonly bool s_pipelined = Environment.ProcessorCount > 1;
+
     private readonly byte[] _header;
     private readonly byte[] _payload;
     private readonly uint _checksum;
+    private readonly object _roleGate = new();
     private IncrementalDoubleSha256 _hash = new();
     private int _filled;
+    private int _hashed;
+    private int _hashing;
+    private int _queued;
 
     private LargePayload(in FrameHeader header, ReadOnlySpan<byte> headerBytes)
     {
@@ -69,15 +89,16 @@ internal sealed class LargePayload
     public void Take(ref ReadOnlySequence<byte> buffer)
     {
         long take = Math.Min(buffer.Length, _payload.Length - _filled);
+        int filled = _filled;
         foreach (var segment in buffer.Slice(0, take))
         {
             var span = segment.Span;
-            span.CopyTo(_payload.AsSpan(_filled));
-            _hash.Append(span);
-            _filled += span.Length;
+            span.CopyTo(_payload.AsSpan(filled));
+            filled += span.Length;
         }
 
         buffer = buffer.Slice(take);
+        Advance(filled);
     }
 
     /// <summary>Counts <paramref name="count"/> bytes written straight into <see cref="Remaining"/>.</summary>
@@ -89,13 +110,14 @@ internal sealed class LargePayload
             throw new ArgumentOutOfRangeException(nameof(count));
         }
 
-        _hash.Append(_payload.AsSpan(_filled, count));
-        _filled += count;
+        Advance(_filled + count);
     }
 
     /// <summary>The whole message, its checksum verified; call once <see cref="IsComplete"/>.</summary>
     public TransportMessage ToMessage()
     {
+        TakeHashingRole();
+        HashArrived();
         Span<byte> hash = stackalloc byte[Hash256.Size];
         _hash.GetHashAndReset(hash);
         var status = BinaryPrimitives.ReadUInt32LittleEndian(hash) == _checksum ? TransportMessageStatus.Ok : TransportMessageStatus.BadChecksum;
@@ -106,5 +128,82 @@ internal sealed class LargePayload
             SequenceOfTwo.Create(_header, _payload),
             status,
             _payload);
+    }
+
+    /// <summary>The hashing work item: hashes what has arrived, piece by piece, until it has caught up.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        Volatile.Write(ref _queued, 0);
+        while (Interlocked.CompareExchange(ref _hashing, 1, 0) == 0)
+        {
+            HashArrived();
+            ReleaseHashingRole();
+
+            // Bytes that arrived after the last look, while the role was still held, queued no work item: look again.
+            if (Volatile.Read(ref _filled) - Volatile.Read(ref _hashed) < PipelineChunk || Volatile.Read(ref _queued) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes the fill level and, when enough waits and nothing is queued, queues the hashing work item.</summary>
+    private void Advance(int filled)
+    {
+        Volatile.Write(ref _filled, filled);
+        if (filled == _payload.Length)
+        {
+            return;
+        }
+
+        if (!s_pipelined)
+        {
+            HashArrived();
+            return;
+        }
+
+        if (filled - Volatile.Read(ref _hashed) >= PipelineChunk && Interlocked.CompareExchange(ref _queued, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Hashes every byte that has arrived; only the holder of the hashing role (or the only thread) calls it.</summary>
+    private void HashArrived()
+    {
+        int filled = Volatile.Read(ref _filled);
+        while (_hashed < filled)
+        {
+            int length = Math.Min(filled - _hashed, HashPiece);
+            _hash.Append(_payload.AsSpan(_hashed, length));
+            Volatile.Write(ref _hashed, _hashed + length);
+            filled = Volatile.Read(ref _filled);
+        }
+    }
+
+    /// <summary>Takes the hashing role for the reading thread, waiting while a work item is in the middle of a piece.</summary>
+    private void TakeHashingRole()
+    {
+        if (Interlocked.CompareExchange(ref _hashing, 1, 0) == 0)
+        {
+            return;
+        }
+
+        lock (_roleGate)
+        {
+            while (Interlocked.CompareExchange(ref _hashing, 1, 0) != 0)
+            {
+                Monitor.Wait(_roleGate);
+            }
+        }
+    }
+
+    private void ReleaseHashingRole()
+    {
+        lock (_roleGate)
+        {
+            Volatile.Write(ref _hashing, 0);
+            Monitor.PulseAll(_roleGate);
+        }
     }
 }

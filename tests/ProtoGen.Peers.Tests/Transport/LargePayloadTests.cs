@@ -73,6 +73,49 @@ public class LargePayloadTests
     }
 
     [Fact]
+    public void Hashing_that_trails_the_filling_on_another_thread_gives_the_same_verdict_however_the_pieces_fall()
+    {
+        // The hashing runs on thread-pool work items while the pieces arrive (on a machine with more than one core):
+        // random piece sizes and pauses move where the reading thread takes over; every byte must be hashed once, in
+        // order, whoever hashes it. Half the rounds carry one flipped byte, anywhere in the payload.
+        var block = BlockData.Read(BlockData.Segwit1);
+        var random = new Random(13);
+        for (int round = 0; round < 120; round++)
+        {
+            var frame = FrameOf("block", block);
+            bool corrupt = round % 2 == 1;
+            if (corrupt)
+            {
+                frame[FrameHeader.Size + random.Next(block.Length)] ^= 0x20;
+            }
+
+            var transport = new V1MessageTransport(BitcoinNetwork.Regtest);
+            int offset = FrameHeader.Size + (block.Length / 4) + random.Next(1_000);
+            var buffer = new ReadOnlySequence<byte>(frame, 0, offset);
+            Assert.False(transport.TryRead(ref buffer, out _));
+
+            TransportMessage message = default;
+            bool done = false;
+            while (!done)
+            {
+                var target = transport.DirectReadTarget;
+                int count = Math.Min(target.Length, 1 + random.Next(300_000));
+                frame.AsSpan(offset, count).CopyTo(target.Span);
+                offset += count;
+                if (random.Next(3) == 0)
+                {
+                    Thread.SpinWait(random.Next(20_000));
+                }
+
+                done = transport.Filled(count, out message);
+            }
+
+            Assert.Equal(corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok, message.Status);
+            Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.OwnedPayload);
+        }
+    }
+
+    [Fact]
     public void A_bad_checksum_drops_the_filled_message_and_the_next_frame_reads()
     {
         var block = BlockData.Read(BlockData.Block413567);
