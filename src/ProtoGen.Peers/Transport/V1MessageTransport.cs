@@ -14,6 +14,7 @@ internal sealed class V1MessageTransport : IMessageTransport
 {
     private readonly BitcoinNetwork _network;
     private readonly int _maxPayloadLength;
+    private readonly ChecksumLookahead _lookahead = new();
     private LargePayload? _filling;
 
     public V1MessageTransport(BitcoinNetwork network, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
@@ -51,6 +52,19 @@ internal sealed class V1MessageTransport : IMessageTransport
                 buffer.Slice(0, first.Length).CopyTo(first);
                 throw new ProtocolException(ProtocolError.BadMagic, ForeignStart.Describe(first, _network));
             }
+        }
+
+        if (_lookahead.TryVerdict(buffer, _network.Magic, _maxPayloadLength, out bool checksumOk))
+        {
+            // A small whole frame whose checksum was verified in a batch with the frames behind it.
+            Span<byte> headerBytes = stackalloc byte[FrameHeader.Size];
+            buffer.Slice(0, FrameHeader.Size).CopyTo(headerBytes);
+            var small = FrameHeader.Parse(headerBytes, _network.Magic, _maxPayloadLength);
+            int size = FrameHeader.Size + small.PayloadLength;
+            var verdict = checksumOk ? TransportMessageStatus.Ok : TransportMessageStatus.BadChecksum;
+            message = new TransportMessage(small.Command, buffer.Slice(FrameHeader.Size, small.PayloadLength), size, buffer.Slice(0, size), verdict);
+            buffer = buffer.Slice(size);
+            return true;
         }
 
         var start = buffer;

@@ -106,7 +106,8 @@ public class FramingAllocationTests
         var messages = Build(kind, 100);
         long decodedSize = Allocations.DecodedSize(Frame.ToArray(Network.Magic, messages[0]));
         // No pause threshold: the writer and the reader take turns on one thread, so a flush must never wait.
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        // A private pool: a miss in the shared ArrayPool (drained by tests running in parallel) would allocate here.
+        var pipe = new Pipe(new PipeOptions(pool: new PrivateMemoryPool(), pauseWriterThreshold: 0, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         await using var writer = new MessageWriter(pipe.Writer, Network);
         await using var reader = new MessageReader(pipe.Reader, Network);
 
