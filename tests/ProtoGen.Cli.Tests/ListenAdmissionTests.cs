@@ -67,6 +67,7 @@ public class ListenAdmissionTests
         int port = await listen.WaitForListeningPortAsync();
         var config = new PeerConfig { Network = BitcoinNetwork.Regtest, NonceCache = new NonceCache() };
         var first = await Peer.ConnectAsync(config, "127.0.0.1", port).WaitAsync(Limits.Wait);
+        int refusals;
         try
         {
             await first.WaitForHandshakeAsync().WaitAsync(Limits.Wait);
@@ -75,6 +76,10 @@ public class ListenAdmissionTests
             var second = await Peer.ConnectAsync(config, "127.0.0.1", port).WaitAsync(Limits.Wait);
             await Assert.ThrowsAsync<PeerDisconnectedException>(() => second.WaitForHandshakeAsync().WaitAsync(Limits.Wait));
             Assert.True(first.IsConnected);
+
+            // A v2 attempt closed unanswered after our key went out is tried again with v1 (Bitcoin Core's rule): two
+            // refusals. Closed before the key went out (a loaded machine), there is no retry (Core's rule too): one.
+            refusals = second.TransportName == "v1" ? 2 : 1;
         }
         finally
         {
@@ -82,8 +87,7 @@ public class ListenAdmissionTests
         }
 
         Assert.Equal(0, await listen.StopAsync());
-        // The refused v2 attempt was closed unanswered, so the client tried again with v1 (Bitcoin Core's rule): two refusals.
-        Assert.Contains(" counters: admitted 1, refused 2 (InboundFull 2), evicted 0 (none), accept errors 0; misbehaviour disconnects 0 (none), discouraged 0; ", listen.Out.Text, StringComparison.Ordinal);
+        Assert.Contains($" counters: admitted 1, refused {refusals} (InboundFull {refusals}), evicted 0 (none), accept errors 0; misbehaviour disconnects 0 (none), discouraged 0; ", listen.Out.Text, StringComparison.Ordinal);
     }
 
     [Fact]
