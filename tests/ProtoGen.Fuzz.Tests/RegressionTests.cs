@@ -34,6 +34,23 @@ public class RegressionTests
         MessageTarget.Run(MessageTarget.Input(decoded));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0b1100)]
+    [InlineData(0b1110)]
+    public void A_block_frame_that_stops_halfway_holds_the_frame_property(byte control)
+    {
+        // A v1 payload over 16 KiB starts filling its own array once a quarter of it has arrived, taking the received
+        // pieces out of the buffer: a read that returns false then consumes bytes, held by the transport. The frame
+        // target's property allows exactly that (it failed on such inputs before it did).
+        var block = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "data", "block413567.raw"));
+        var framed = FrameTarget.Input(control, WireSerializer.Decode<Block>(block.AsSpan()));
+        var halfway = framed.AsMemory(0, 1 + ((framed.Length - 1) * 3 / 5));
+
+        FrameTarget.Run(halfway);
+        FrameTarget.Run(framed);
+    }
+
     [Fact]
     public void A_reject_whose_texts_are_invalid_utf8_encodes_again()
     {
