@@ -94,16 +94,23 @@ public class LazyTransactionTests
             transaction.GetWitnessTxId();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var block = Lazy(bytes);
-        long decoded = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of three decodes: a rented array the shared pool cannot hand back (tests running in parallel
+        // drain it) is allocated on this thread and is no cost of decoding.
+        Block block = null!;
+        long decoded = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            block = Lazy(bytes);
+            decoded = Math.Min(decoded, GC.GetAllocatedBytesForCurrentThread() - start);
+        }
 
         // The transaction objects (56 B), the transaction array (8 B each) and the block: nothing per input or output.
         Assert.True(decoded <= (transactions * 64L) + 1024, $"decoding {transactions} transactions allocated {decoded} bytes");
 
         // Reading the ids and the merkle root builds nothing either (the allowance is for the pool handing out a new
         // array; building the inputs and outputs would cost far more, see the control below).
-        before = GC.GetAllocatedBytesForCurrentThread();
+        long before = GC.GetAllocatedBytesForCurrentThread();
         Assert.True(block.CheckMerkleRoot());
         foreach (var transaction in block.Transactions)
         {
