@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
@@ -32,11 +31,7 @@ public class InvStreamBenchmarks
     private IMessage[] _messages = [];
     private NB.Protocol.Payload[] _nbPayloads = [];
     private NBitcoinPeerPair? _nbPair;
-    private Peer _client = null!;
-    private Peer _server = null!;
-    private int _received;
-    private int _expected;
-    private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ProtoGenPeerPair? _pair;
 
     /// <summary>The ProtoGen pair's transport: <c>v1</c> (both ends <see cref="V2TransportMode.Off"/>) or <c>v2</c> (both <see cref="V2TransportMode.Required"/>).</summary>
     [Params("v1", "v2")]
@@ -47,15 +42,7 @@ public class InvStreamBenchmarks
     public void Setup()
     {
         _messages = StreamCorpus.Messages("inv");
-        var listener = new BitcoinListeners<Peer> { OnInv = (_, _) => Received() };
-        var (client, server) = LoopbackSockets.Connect();
-        _client = Peer.Outbound(Config(null), new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
-        _server = Peer.Inbound(Config(listener), new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
-        _server.Start();
-        _client.Start();
-        Task.WhenAll(_client.WaitForHandshakeAsync(), _server.WaitForHandshakeAsync()).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        Check.Equal(Transport, _client.TransportName, "the client's transport");
-        Check.Equal(Transport, _server.TransportName, "the server's transport");
+        _pair = new ProtoGenPeerPair(Transport, count => new BitcoinListeners<Peer> { OnInv = (_, _) => count() });
         for (int i = 0; i < SetupTransfers; i++)
         {
             Check.Equal(_messages.Length, InvStream(), "the server delivered every inv");
@@ -64,31 +51,11 @@ public class InvStreamBenchmarks
 
     /// <summary>Disconnects the ProtoGen pair.</summary>
     [GlobalCleanup(Target = nameof(InvStream))]
-    public void Cleanup()
-    {
-        _client.Disconnect();
-        _server.Disconnect();
-        Task.WhenAll(_client.WaitForDisconnectAsync(), _server.WaitForDisconnectAsync()).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _pair?.Dispose();
 
     /// <summary>10,000 inv of 50 entries from one ProtoGen peer to the other, decoded and delivered to the listener.</summary>
     [Benchmark(Description = "ProtoGen peers: 10,000 inv")]
-    public int InvStream()
-    {
-        _received = 0;
-        _expected = _messages.Length;
-        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var message in _messages)
-        {
-            while (!_client.QueueMessage(message))
-            {
-                Thread.Yield();
-            }
-        }
-
-        _done.Task.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        return Volatile.Read(ref _received);
-    }
+    public int InvStream() => _pair!.Transfer(_messages, TimeSpan.FromSeconds(60));
 
     /// <summary>Reads NBitcoin's payloads from the same bytes, connects the NBitcoin pair and checks a transfer delivers every inv.</summary>
     [GlobalSetup(Target = nameof(NBitcoinInvStream))]
@@ -111,24 +78,6 @@ public class InvStreamBenchmarks
     /// <summary>NBitcoin: the same 10,000 inv from a <c>Node</c> to a <c>NodeServer</c>, delivered as <c>InvPayload</c> messages.</summary>
     [Benchmark(Baseline = true, Description = "NBitcoin peers: 10,000 inv")]
     public int NBitcoinInvStream() => _nbPair!.Transfer(_nbPayloads, TimeSpan.FromSeconds(60));
-
-    private PeerConfig Config(IBitcoinListener<Peer>? listener) => new()
-    {
-        Network = BitcoinNetwork.Mainnet,
-        Listener = listener,
-        UserAgentName = "ProtoGenBench",
-        NonceCache = new NonceCache(),
-        MaxSendBuffer = 8 * 1024 * 1024,
-        V2Transport = Transport == "v2" ? V2TransportMode.Required : V2TransportMode.Off,
-    };
-
-    private void Received()
-    {
-        if (Interlocked.Increment(ref _received) == _expected)
-        {
-            _done.TrySetResult();
-        }
-    }
 
     /// <summary>Runs the NBitcoin pair once, with <c>Transport=v1</c> (the parameter is ProtoGen's).</summary>
     private sealed class NBitcoinOnce : ManualConfig

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
@@ -39,11 +37,7 @@ public class PeerPairBenchmarks
     private NBitcoinPeerPair? _nbPair;
     private RawEchoPair? _echo;
     private byte[] _bytes = [];
-    private Peer _client = null!;
-    private Peer _server = null!;
-    private int _received;
-    private int _expected;
-    private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ProtoGenPeerPair? _pair;
 
     /// <summary>Always the block stream (so the throughput columns apply).</summary>
     [Params("blocks")]
@@ -70,15 +64,7 @@ public class PeerPairBenchmarks
         // The same 30 messages as a node serves them from its encoded-block cache: one EncodedMessage per distinct block.
         var wrapped = new Dictionary<IMessage, EncodedMessage>(ReferenceEqualityComparer.Instance);
         _encodedBlocks = [.. _blocks.Select(block => (IMessage)(wrapped.TryGetValue(block, out var known) ? known : wrapped[block] = new EncodedMessage(block)))];
-        var listener = new BitcoinListeners<Peer> { OnBlock = (_, _) => Received() };
-        var (client, server) = LoopbackSockets.Connect();
-        _client = Peer.Outbound(Config(null), new NetworkStream(client, ownsSocket: true), client.RemoteEndPoint);
-        _server = Peer.Inbound(Config(listener), new NetworkStream(server, ownsSocket: true), server.RemoteEndPoint);
-        _server.Start();
-        _client.Start();
-        Task.WhenAll(_client.WaitForHandshakeAsync(), _server.WaitForHandshakeAsync()).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        Check.Equal(Transport, _client.TransportName, "the client's transport");
-        Check.Equal(Transport, _server.TransportName, "the server's transport");
+        _pair = new ProtoGenPeerPair(Transport, count => new BitcoinListeners<Peer> { OnBlock = (_, _) => count() }, BufferKiB * 1024);
         Check.Equal(_blocks.Length, BlockTransfer(), "the server decoded every block");
         Check.Equal(_blocks.Length, EncodedBlockTransfer(), "the server decoded every block served encoded");
         Check.True(Ping() > TimeSpan.Zero, "a ping came back");
@@ -90,9 +76,7 @@ public class PeerPairBenchmarks
     public void Cleanup()
     {
         PrintPings("ProtoGen " + Transport);
-        _client.Disconnect();
-        _server.Disconnect();
-        Task.WhenAll(_client.WaitForDisconnectAsync(), _server.WaitForDisconnectAsync()).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        _pair?.Dispose();
     }
 
     /// <summary>30 blocks (about 45 MB) from one peer to the other, decoded and delivered to the listener.</summary>
@@ -109,22 +93,7 @@ public class PeerPairBenchmarks
     [BenchmarkCategory("Blocks")]
     public int EncodedBlockTransfer() => Transfer(_encodedBlocks);
 
-    private int Transfer(IMessage[] blocks)
-    {
-        _received = 0;
-        _expected = blocks.Length;
-        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var block in blocks)
-        {
-            while (!_client.QueueMessage(block))
-            {
-                Thread.Yield();
-            }
-        }
-
-        _done.Task.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        return Volatile.Read(ref _received);
-    }
+    private int Transfer(IMessage[] blocks) => _pair!.Transfer(blocks, TimeSpan.FromSeconds(60));
 
     /// <summary>The hashing limit: SHA-256d over the same bytes in one call.</summary>
     [Benchmark(Description = "limit: SHA-256d over the same bytes")]
@@ -140,7 +109,7 @@ public class PeerPairBenchmarks
         for (int i = 0; i < PingsPerInvoke; i++)
         {
             long started = Stopwatch.GetTimestamp();
-            last = _client.PingAsync().GetAwaiter().GetResult();
+            last = _pair!.Client.PingAsync().GetAwaiter().GetResult();
             _pingMicroseconds.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
 
@@ -219,26 +188,6 @@ public class PeerPairBenchmarks
         }
 
         return sum;
-    }
-
-    private PeerConfig Config(IBitcoinListener<Peer>? listener) => new()
-    {
-        Network = BitcoinNetwork.Mainnet,
-        Listener = listener,
-        ReceiveBufferSize = BufferKiB * 1024,
-        SendBufferSize = BufferKiB * 1024,
-        UserAgentName = "ProtoGenBench",
-        NonceCache = new NonceCache(),
-        MaxSendBuffer = 8 * 1024 * 1024,
-        V2Transport = Transport == "v2" ? V2TransportMode.Required : V2TransportMode.Off,
-    };
-
-    private void Received()
-    {
-        if (Interlocked.Increment(ref _received) == _expected)
-        {
-            _done.TrySetResult();
-        }
     }
 
     private void PrintPings(string pair)
