@@ -10,8 +10,11 @@ namespace ProtoGen.Benchmarks;
 /// </summary>
 internal static class PeerPairLoop
 {
-    /// <summary>Sets up the pair, runs the transfer <paramref name="count"/> times (served encoded if <paramref name="encoded"/>), prints each one's MB/s and cleans up.</summary>
-    public static int Run(string transport, int bufferKiB, int count, bool encoded = false)
+    /// <summary>
+    /// Sets up the pair, runs the transfer <paramref name="count"/> times (served encoded if <paramref name="encoded"/>;
+    /// after a full collection if <paramref name="collect"/>), prints each one's MB/s and cleans up.
+    /// </summary>
+    public static int Run(string transport, int bufferKiB, int count, bool encoded = false, bool collect = false)
     {
         var pair = new PeerPairBenchmarks { Transport = transport, BufferKiB = bufferKiB };
         pair.SetupLimit();
@@ -22,6 +25,11 @@ internal static class PeerPairLoop
             using var process = Process.GetCurrentProcess();
             for (int i = 0; i < count; i++)
             {
+                if (collect)
+                {
+                    CollectGarbage();
+                }
+
                 process.Refresh();
                 var cpuBefore = process.TotalProcessorTime;
                 long started = Stopwatch.GetTimestamp();
@@ -39,5 +47,13 @@ internal static class PeerPairLoop
         }
 
         return 0;
+    }
+
+    /// <summary>A full, blocking collection, as BenchmarkDotNet forces before each iteration (its default GcForce).</summary>
+    internal static void CollectGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

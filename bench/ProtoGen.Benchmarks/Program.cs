@@ -12,13 +12,21 @@ using ProtoGen.Benchmarks;
 //   --cpu-clock     measure the benchmark thread's CPU time instead of wall-clock time (see ThreadCpuClock);
 //   --outOfProcess  let BenchmarkDotNet build and run a child project. By default benchmarks run in this process
 //                   (InProcessEmitToolchain), so nothing is built into the shared source tree.
-//   --loop v1|v2 BUFFER_KIB COUNT [encoded]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its block transfer
-//                   (or, with "encoded", the served-encoded one) COUNT times, for a profiler to watch
-//                   (scripts/profile-peer-pair.sh, scripts/ab-peer-pair.sh); prints the MB/s and process CPU of each transfer.
-if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 5)
+//   --loop v1|v2 BUFFER_KIB COUNT [encoded] [collect]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its
+//                   block transfer (or, with "encoded", the served-encoded one) COUNT times, for a profiler to watch
+//                   (scripts/profile-peer-pair.sh, scripts/ab-peer-pair.sh); prints the MB/s and process CPU of each
+//                   transfer. "collect" forces a full garbage collection before each transfer, as BenchmarkDotNet does
+//                   before each iteration; without it the collections the transfers cause fall inside them.
+//   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect]   the same for SocketReadBenchmarks' ProtoGen reader.
+if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 6)
 {
-    bool encoded = args is [_, _, _, _, "encoded"];
-    return PeerPairLoop.Run(transport, int.Parse(bufferKiB, System.Globalization.CultureInfo.InvariantCulture), int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), encoded);
+    var flags = args.AsSpan(4);
+    return PeerPairLoop.Run(transport, LoopArgument(bufferKiB), LoopArgument(count), flags.Contains("encoded"), flags.Contains("collect"));
+}
+
+if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 5)
+{
+    return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), args.AsSpan(4).Contains("collect"));
 }
 
 var arguments = new List<string>(args.Length + 2);
@@ -85,3 +93,5 @@ foreach (var summary in summaries)
 }
 
 return 0;
+
+static int LoopArgument(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
