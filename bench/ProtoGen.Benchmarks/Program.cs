@@ -18,6 +18,8 @@ using ProtoGen.Benchmarks;
 //                   transfer. "collect" forces a full garbage collection before each transfer, as BenchmarkDotNet does
 //                   before each iteration; without it the collections the transfers cause fall inside them.
 //   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect]   the same for SocketReadBenchmarks' ProtoGen reader.
+//   --alloc v1|v2 COUNT [types]   what two peers allocate per inv message beyond the decoded message, in the steady
+//                   state (InvStreamBenchmarks' pair, COUNT transfers after eight); "types" samples which types.
 if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 6)
 {
     var flags = args.AsSpan(4);
@@ -27,6 +29,11 @@ if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Leng
 if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 5)
 {
     return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), args.AsSpan(4).Contains("collect"));
+}
+
+if (args is ["--alloc", var allocTransport, var transfers, ..] && args.Length <= 4)
+{
+    return AllocationLoop.Run(allocTransport, LoopArgument(transfers), args is [_, _, _, "types"]);
 }
 
 var arguments = new List<string>(args.Length + 2);

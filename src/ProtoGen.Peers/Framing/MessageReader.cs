@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
@@ -145,6 +146,8 @@ public sealed class MessageReader : IAsyncDisposable
         await _input.CompleteAsync().ConfigureAwait(false);
     }
 
+    // The slow paths are pooled: each one that waits for the stream would otherwise allocate its state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FramedMessage?> ReadMoreAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -177,6 +180,7 @@ public sealed class MessageReader : IAsyncDisposable
     /// </summary>
     private bool CanReadDirect => _stream is not null && !_holding && !_transport.DirectReadTarget.IsEmpty;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TransportMessage> ReadRestDirectAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -195,6 +199,7 @@ public sealed class MessageReader : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);

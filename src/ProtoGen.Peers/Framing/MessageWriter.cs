@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ProtoGen.Bitcoin;
@@ -78,8 +79,17 @@ public sealed class MessageWriter : IAsyncDisposable
 
     /// <summary>Sends what is buffered.</summary>
     /// <param name="cancellationToken">Cancels the flush.</param>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken = default) =>
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var flush = _output.FlushAsync(cancellationToken);
+        if (flush.IsCompletedSuccessfully)
+        {
+            _ = flush.Result;
+            return default;
+        }
+
+        return AwaitFlushAsync(flush);
+    }
 
     /// <summary>Writes one frame and flushes.</summary>
     /// <param name="message">The message.</param>
@@ -96,4 +106,8 @@ public sealed class MessageWriter : IAsyncDisposable
         await _output.FlushAsync().ConfigureAwait(false);
         await _output.CompleteAsync().ConfigureAwait(false);
     }
+
+    /// <summary>A flush that waits for the stream; pooled, so that it allocates no state machine.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitFlushAsync(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -13,6 +14,7 @@ internal sealed partial class Connection
     /// payload's array (no copy out of a receive buffer, fewer reads) until the message is complete, then hands it up.
     /// Returns false when the connection ended.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadDirectAsync(Stream stream, CancellationToken token)
     {
         var target = _transport.DirectReadTarget;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -103,6 +104,8 @@ internal sealed partial class Connection
         }
     }
 
+    // Pooled: a flush that waits for the socket would otherwise allocate its state machine each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync(List<TaskCompletionSource> written, long bytes, CancellationToken token)
     {
         // Set before the flush: the remote may read our bytes and close before the flush's continuation runs.
