@@ -11,3 +11,8 @@ else
   trap 'rm -rf "$artifacts"' EXIT
 fi
 dotnet run -c Release --project bench/ProtoGen.Benchmarks --artifacts-path "$artifacts" -- --ci
+# The plain-loop tools of the throughput work (profiling and steady-state allocation), once each, so they keep working.
+exe="$artifacts/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
+"$exe" --loop v1 64 2 encoded collect
+"$exe" --socket-loop mixed 64 2
+"$exe" --alloc v2 1 types
