@@ -11,6 +11,12 @@ namespace ProtoGen.Peers;
 /// thousands, and a quiet peer one comparison per tick. Peers register themselves while running. The shared instance
 /// per <see cref="TimeProvider"/> is used unless a configuration names another.
 /// </summary>
+/// <remarks>
+/// A registered peer's next deadline lives in a slot of the scheduler's contiguous arrays (chunks of
+/// <see cref="SlotChunk.Size"/>, never moved once made), so a tick reads one array element per quiet peer rather than
+/// two objects scattered over the heap. A slot given up by a peer is reused only after the tick running meanwhile
+/// has finished, so that tick's late writes cannot touch the slot's next owner.
+/// </remarks>
 public sealed class PeerScheduler : IDisposable
 {
     private static readonly ConditionalWeakTable<TimeProvider, PeerScheduler> s_shared = new();
@@ -18,8 +24,10 @@ public sealed class PeerScheduler : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _tick;
     private readonly Lock _lock = new();
-    private readonly HashSet<Peer> _peers = [];
-    private Peer[] _snapshot = [];
+    private readonly Dictionary<Peer, int> _slotOf = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<int> _releasedSlots = [];
+    private SlotChunk[] _chunks = [];
     private ITimer? _timer;
     private int _ticking;
     private long _peersChecked;
@@ -50,7 +58,7 @@ public sealed class PeerScheduler : IDisposable
         {
             lock (_lock)
             {
-                return _peers.Count;
+                return _slotOf.Count;
             }
         }
     }
@@ -70,16 +78,37 @@ public sealed class PeerScheduler : IDisposable
     /// <summary>How many times a tick has fully checked a peer (a peer passed over because its next deadline is ahead does not count); for tests.</summary>
     internal long PeersChecked => Interlocked.Read(ref _peersChecked);
 
+    /// <summary>How many deadline slots the scheduler has made (a multiple of the chunk size); for tests.</summary>
+    internal int SlotCapacity
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _chunks.Length * SlotChunk.Size;
+            }
+        }
+    }
+
     internal void Register(Peer peer)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_peers.Add(peer))
+            if (_slotOf.ContainsKey(peer))
             {
-                _snapshot = [];
-                _timer ??= _timeProvider.CreateTimer(static state => ((PeerScheduler)state!).Tick(), this, _tick, _tick);
+                return;
             }
+
+            int slot = TakeSlot();
+            var chunk = _chunks[slot / SlotChunk.Size];
+            int index = slot % SlotChunk.Size;
+
+            // The deadline first, then the peer: a tick that sees the peer sees its deadline.
+            peer.NextDeadline.MoveTo(chunk.Deadlines, index);
+            Volatile.Write(ref chunk.Peers[index], peer);
+            _slotOf.Add(peer, slot);
+            _timer ??= _timeProvider.CreateTimer(static state => ((PeerScheduler)state!).Tick(), this, _tick, _tick);
         }
     }
 
@@ -88,10 +117,15 @@ public sealed class PeerScheduler : IDisposable
         ITimer? release = null;
         lock (_lock)
         {
-            if (_peers.Remove(peer))
+            if (_slotOf.Remove(peer, out int slot))
             {
-                _snapshot = [];
-                if (_peers.Count == 0)
+                var chunk = _chunks[slot / SlotChunk.Size];
+                int index = slot % SlotChunk.Size;
+                Volatile.Write(ref chunk.Peers[index], null);
+                peer.NextDeadline.MoveTo(null, 0);
+                Volatile.Write(ref chunk.Deadlines[index], NextDeadline.Never);
+                _releasedSlots.Add(slot);
+                if (_slotOf.Count == 0)
                 {
                     release = _timer;
                     _timer = null;
@@ -100,6 +134,40 @@ public sealed class PeerScheduler : IDisposable
         }
 
         release?.Dispose();
+    }
+
+    /// <summary>A free slot (under the lock), adding a chunk when none is left.</summary>
+    private int TakeSlot()
+    {
+        // Released slots wait for the next tick to begin even when no timer runs: a tick of the timer released with the
+        // last peer may still be finishing.
+        if (_freeSlots.TryPop(out int slot))
+        {
+            return slot;
+        }
+
+        var chunks = new SlotChunk[_chunks.Length + 1];
+        _chunks.CopyTo(chunks, 0);
+        chunks[^1] = new SlotChunk();
+        int first = _chunks.Length * SlotChunk.Size;
+        for (int i = SlotChunk.Size - 1; i > 0; i--)
+        {
+            _freeSlots.Push(first + i);
+        }
+
+        Volatile.Write(ref _chunks, chunks);
+        return first;
+    }
+
+    /// <summary>Makes the slots given up since the last tick began reusable (under the lock).</summary>
+    private void ReleaseSlots()
+    {
+        foreach (int slot in _releasedSlots)
+        {
+            _freeSlots.Push(slot);
+        }
+
+        _releasedSlots.Clear();
     }
 
     private void Tick()
@@ -112,27 +180,27 @@ public sealed class PeerScheduler : IDisposable
 
         try
         {
-            Peer[] peers;
+            SlotChunk[] chunks;
             lock (_lock)
             {
-                if (_snapshot.Length != _peers.Count)
-                {
-                    _snapshot = new Peer[_peers.Count];
-                    _peers.CopyTo(_snapshot);
-                }
-
-                peers = _snapshot;
+                // The previous tick has finished: what was given up before this one began may be reused.
+                ReleaseSlots();
+                chunks = _chunks;
             }
 
             var now = _timeProvider.GetUtcNow();
             long nowTicks = now.UtcTicks;
             long checkedPeers = 0;
-            foreach (var peer in peers)
+            foreach (var chunk in chunks)
             {
-                if (peer.NextDeadline.IsDue(nowTicks))
+                var deadlines = chunk.Deadlines;
+                for (int i = 0; i < deadlines.Length; i++)
                 {
-                    checkedPeers++;
-                    peer.OnTick(now);
+                    if (nowTicks >= Volatile.Read(ref deadlines[i]) && Volatile.Read(ref chunk.Peers[i]) is { } peer)
+                    {
+                        checkedPeers++;
+                        peer.OnTick(now);
+                    }
                 }
             }
 
@@ -153,9 +221,32 @@ public sealed class PeerScheduler : IDisposable
             _disposed = true;
             timer = _timer;
             _timer = null;
-            _peers.Clear();
+            foreach (var chunk in _chunks)
+            {
+                Array.Clear(chunk.Peers);
+            }
+
+            _slotOf.Clear();
         }
 
         timer?.Dispose();
+    }
+
+    /// <summary>A block of slots: each one's next deadline and its peer (null when free).</summary>
+    private sealed class SlotChunk
+    {
+        /// <summary>Slots per chunk: 8 KB of deadlines.</summary>
+        public const int Size = 1024;
+
+        public readonly long[] Deadlines = CreateDeadlines();
+
+        public readonly Peer?[] Peers = new Peer?[Size];
+
+        private static long[] CreateDeadlines()
+        {
+            var deadlines = new long[Size];
+            Array.Fill(deadlines, NextDeadline.Never);
+            return deadlines;
+        }
     }
 }

@@ -104,6 +104,76 @@ public class NextDeadlineTests
     }
 
     [Fact]
+    public void Moving_between_cells_carries_the_value_and_loses_no_lowering_that_races_with_it()
+    {
+        var slots = new long[8];
+        var next = new NextDeadline();
+        next.Reset();
+        next.Lower(5_000);
+        next.MoveTo(slots, 3);
+        Assert.Equal(5_000, next.Ticks);
+        Assert.Equal(5_000, slots[3]);
+        next.Lower(4_000);
+        Assert.Equal(4_000, slots[3]);
+        next.MoveTo(null, 0);
+        next.Lower(3_000);
+        Assert.Equal(4_000, slots[3]);
+        Assert.Equal(3_000, next.Ticks);
+
+        // Lowering threads race with a thread moving the value between cells (scheduler slots and its own).
+        const int Lowerers = 3;
+        const int PerThread = 20_000;
+        for (int round = 0; round < 20; round++)
+        {
+            var moving = new NextDeadline();
+            moving.Reset();
+            var stores = new[] { new long[4], new long[4], null };
+            using var start = new Barrier(Lowerers + 1);
+            int done = 0;
+            var threads = new List<Thread>();
+            for (int t = 0; t < Lowerers; t++)
+            {
+                int seed = (round * Lowerers) + t;
+                threads.Add(new Thread(() =>
+                {
+                    var random = new Random(seed);
+                    start.SignalAndWait();
+                    for (int i = 0; i < PerThread; i++)
+                    {
+                        moving.Lower(1_000 + random.NextInt64(1_000_000));
+                        if (seed == round * Lowerers && i == PerThread - 1)
+                        {
+                            moving.Lower(999);
+                        }
+                    }
+
+                    Interlocked.Increment(ref done);
+                }));
+            }
+
+            threads.Add(new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (int i = 0; Volatile.Read(ref done) < Lowerers; i++)
+                {
+                    moving.MoveTo(stores[i % 3], i % 4);
+                }
+            }));
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            Assert.Equal(999, moving.Ticks);
+        }
+    }
+
+    [Fact]
     public void Adding_saturates_instead_of_wrapping()
     {
         Assert.Equal(NextDeadline.Never, NextDeadline.Add(DateTimeOffset.MaxValue.UtcTicks, TimeSpan.MaxValue));
