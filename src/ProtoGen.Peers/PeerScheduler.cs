@@ -139,8 +139,20 @@ public sealed class PeerScheduler : IDisposable
     /// <summary>A free slot (under the lock), adding a chunk when none is left.</summary>
     private int TakeSlot()
     {
-        // Released slots wait for the next tick to begin even when no timer runs: a tick of the timer released with the
-        // last peer may still be finishing.
+        if (_freeSlots.Count == 0 && _releasedSlots.Count > 0 && Interlocked.CompareExchange(ref _ticking, 1, 0) == 0)
+        {
+            // No tick is running, and none can start while the flag is held: the released slots are safe to reuse now
+            // (peers that come and go between ticks, or with no timer at all, would otherwise only ever add chunks).
+            try
+            {
+                ReleaseSlots();
+            }
+            finally
+            {
+                Volatile.Write(ref _ticking, 0);
+            }
+        }
+
         if (_freeSlots.TryPop(out int slot))
         {
             return slot;

@@ -64,6 +64,23 @@ public class SchedulerSlotTests
         Assert.False(scheduler.IsTimerActive);
     }
 
+    [Fact]
+    public void Peers_that_come_and_go_between_ticks_reuse_their_slots()
+    {
+        var (time, scheduler) = TestConfig.FakeClock();
+        var config = TestConfig.Create(time: time, scheduler: scheduler);
+
+        // 3,000 short-lived peers one after another and no tick at all: the slots they give up are reused.
+        for (int i = 0; i < 3_000; i++)
+        {
+            var peer = Start(config, 1)[0];
+            peer.Disconnect();
+        }
+
+        Assert.Equal(0, scheduler.Count);
+        Assert.Equal(1_024, scheduler.SlotCapacity);
+    }
+
     private static List<Peers.Peer> Start(PeerConfig config, int count)
     {
         var peers = new List<Peers.Peer>(count);
