@@ -309,7 +309,10 @@ public sealed partial class Peer
     /// <summary>Completes once the peer has stopped: both loops ended, the timer registration removed, the stream closed and every pending send completed.</summary>
     public Task WaitForDisconnectAsync() => _stopped.Task;
 
-    /// <summary>Completes when the version handshake has finished; faults with <see cref="PeerDisconnectedException"/> if the peer ends first.</summary>
+    /// <summary>
+    /// Completes when the version handshake has finished and the listener has been given the remote's verack; faults
+    /// with <see cref="PeerDisconnectedException"/> if the peer ends first.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait (not the peer).</param>
     public Task WaitForHandshakeAsync(CancellationToken cancellationToken = default) => _handshakeDone.Task.WaitAsync(cancellationToken);
 

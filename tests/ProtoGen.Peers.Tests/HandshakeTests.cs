@@ -54,6 +54,32 @@ public class HandshakeTests
         await raw.Peer.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
     }
 
+    [Fact]
+    public async Task The_handshake_completes_after_the_listener_has_had_the_verack()
+    {
+        // A listener busy with the verack (a server adding the peer to its list): the handshake is not complete for
+        // code awaiting it until the listener has returned.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gate = new ManualResetEventSlim();
+        var listener = new BitcoinListeners<Peers.Peer>
+        {
+            OnVerAck = (_, _) =>
+            {
+                entered.TrySetResult();
+                Assert.True(gate.Wait(PeerPair.Timeout), "the test opened the gate");
+            },
+        };
+        var pair = await PeerPair.ConnectAsync(TestConfig.Create(listener), TestConfig.Create());
+        await using (pair)
+        {
+            await entered.Task.WaitAsync(PeerPair.Timeout);
+            Assert.False(pair.Client.WaitForHandshakeAsync().IsCompleted, "the handshake completed while the listener still had the verack");
+            gate.Set();
+            await pair.Client.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
+            await pair.Server.WaitForHandshakeAsync().WaitAsync(PeerPair.Timeout);
+        }
+    }
+
     [Theory]
     [InlineData(70016, 70016)]
     [InlineData(70016, 70015)]

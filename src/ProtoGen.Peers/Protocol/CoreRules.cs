@@ -18,6 +18,7 @@ internal sealed class CoreRules
 {
     private readonly Peer _peer;
     private readonly PeerConfig _config;
+    private bool _handshakeToSignal;
 
     public CoreRules(Peer peer)
     {
@@ -240,7 +241,21 @@ internal sealed class CoreRules
 
         var remote = _peer.Handshake.RemoteVersion!;
         PeerLog.HandshakeComplete(_peer.Logger, _peer.Id, _peer.RemoteText, remote.UserAgent ?? string.Empty, negotiated, remote.Services, remote.StartHeight ?? 0);
-        _peer.HandshakeSucceeded();
+
+        // Signalled once the listener has had the verack too (Delivered): code that awaits the handshake may count on
+        // what the listener does with it (a server's list of handshaken peers).
+        _handshakeToSignal = true;
+    }
+
+    /// <summary>After the listener and hook have had <paramref name="message"/>: completes the handshake its verack finished.</summary>
+    /// <param name="message">The message just delivered.</param>
+    public void Delivered(IMessage message)
+    {
+        if (_handshakeToSignal && message is VerAckMessage)
+        {
+            _handshakeToSignal = false;
+            _peer.HandshakeSucceeded();
+        }
     }
 
     private void OnPong(ulong? nonce)

@@ -225,6 +225,10 @@ internal sealed class MessageRouter : IConnectionHandler
         }
 
         InvokeHook(_config.OnRead, command, wireSize, message, null);
+        if (set is null)
+        {
+            _peer.Rules.Delivered(message);
+        }
     }
 
     private long ListenerStarted()
