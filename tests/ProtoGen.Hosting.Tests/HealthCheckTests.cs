@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Hosting.Tests.Infrastructure;
 using ProtoGen.Peers;
@@ -64,7 +63,7 @@ public class HealthCheckTests
         // Block 255 of mainnet is from 2009-01-12; the fake clock stands 30 minutes, then two hours, after it.
         var chain = TestHosts.MainnetBlocks();
         var tipTime = DateTimeOffset.FromUnixTimeSeconds(chain.TipHeader.Timestamp);
-        var clock = new FakeTimeProvider(tipTime + TimeSpan.FromMinutes(30));
+        var clock = new ManualTimeProvider(tipTime + TimeSpan.FromMinutes(30));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Bitcoin:Health:MaxTipAge"] = "01:00:00", ["Bitcoin:Health:MinPeers"] = "0" });
         builder.Services.AddSingleton<TimeProvider>(clock);

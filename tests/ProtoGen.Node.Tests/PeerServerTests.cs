@@ -156,7 +156,7 @@ public class PeerServerTests
         private readonly ConcurrentQueue<(Peer Peer, bool HandshakeCompleteWhenAccepted)> _accepted = new();
         private readonly ConcurrentQueue<(Peer Peer, DisconnectReason Reason)> _stopped = new();
         private readonly ConcurrentQueue<DisconnectReason> _configCallbacks = new();
-        private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time;
+        private readonly ManualTimeProvider _time;
         private readonly PeerScheduler _scheduler;
 
         public Server()

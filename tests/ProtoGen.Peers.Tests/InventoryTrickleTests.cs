@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 using ProtoGen.Peers.Tests.Infrastructure;
@@ -201,7 +200,7 @@ public class InventoryTrickleTests
         Assert.Equal(0, remote.Peer.PendingInventoryCount);
     }
 
-    private static async Task<(PipeRemote Remote, FakeTimeProvider Time)> ConnectAsync(Func<PeerConfig, PeerConfig>? configure = null, bool relay = true)
+    private static async Task<(PipeRemote Remote, ManualTimeProvider Time)> ConnectAsync(Func<PeerConfig, PeerConfig>? configure = null, bool relay = true)
     {
         var (time, scheduler) = TestConfig.FakeClock();
         var config = TestConfig.Create(time: time, scheduler: scheduler) with { TrickleInterval = Interval };
@@ -211,7 +210,7 @@ public class InventoryTrickleTests
     }
 
     /// <summary>Moves the fake clock one scheduler tick at a time (each tick runs synchronously inside Advance).</summary>
-    private static void Advance(FakeTimeProvider time, TimeSpan by)
+    private static void Advance(ManualTimeProvider time, TimeSpan by)
     {
         for (var moved = TimeSpan.Zero; moved < by; moved += Tick)
         {

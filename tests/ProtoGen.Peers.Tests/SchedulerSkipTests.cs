@@ -141,7 +141,7 @@ public class SchedulerSkipTests
         Assert.Equal([block], inv.Decode<InvMessage>().Inventory.AsSpan().ToArray());
     }
 
-    private static void Advance(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan by)
+    private static void Advance(ManualTimeProvider time, TimeSpan by)
     {
         for (var moved = TimeSpan.Zero; moved < by; moved += Tick)
         {

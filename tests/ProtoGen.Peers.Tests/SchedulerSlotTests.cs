@@ -95,7 +95,7 @@ public class SchedulerSlotTests
         return peers;
     }
 
-    private static void Advance(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan by)
+    private static void Advance(ManualTimeProvider time, TimeSpan by)
     {
         while (by > TimeSpan.Zero)
         {

@@ -206,7 +206,7 @@ public class AddressRelayTests
             Relay = new AddressRelay(Book);
         }
 
-        public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
+        public ManualTimeProvider Time { get; }
 
         public AddressBook Book { get; }
 

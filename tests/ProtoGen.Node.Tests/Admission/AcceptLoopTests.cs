@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Node.Admission;
 using ProtoGen.Node.Tests.Infrastructure;
 
@@ -17,7 +16,7 @@ public class AcceptLoopTests
     private static readonly TimeSpan[] Expected =
         [.. new[] { 5, 10, 20, 40, 80, 160, 320, 640, 1000, 1000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(55));
+    private readonly ManualTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(55));
     private readonly AdmissionCounters _counters = new();
 
     [Fact]

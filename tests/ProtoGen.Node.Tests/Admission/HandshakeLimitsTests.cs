@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Node.Admission;
 
 namespace ProtoGen.Node.Tests.Admission;
@@ -10,7 +9,7 @@ namespace ProtoGen.Node.Tests.Admission;
 /// </summary>
 public class HandshakeLimitsTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(55));
+    private readonly ManualTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddYears(55));
 
     [Fact]
     public void A_source_may_have_8_incomplete_handshakes_and_the_ninth_is_refused_until_one_ends()

@@ -198,7 +198,7 @@ public class PeerServerAdmissionTests
     {
         private readonly ConcurrentQueue<Peer> _accepted = new();
         private readonly ConcurrentQueue<(EndPoint? EndPoint, AdmissionRefusal Reason)> _refusals = new();
-        private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time;
+        private readonly ManualTimeProvider _time;
         private readonly PeerScheduler _scheduler;
         private int _clients;
 

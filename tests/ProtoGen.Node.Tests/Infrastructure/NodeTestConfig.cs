@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -21,9 +20,9 @@ internal static class NodeTestConfig
     };
 
     /// <summary>A fake clock and a scheduler of its own, so that no timer of the peers fires unless the test advances it.</summary>
-    public static (FakeTimeProvider Time, PeerScheduler Scheduler) FakeClock()
+    public static (ManualTimeProvider Time, PeerScheduler Scheduler) FakeClock()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(55));
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(55));
         return (time, new PeerScheduler(time));
     }
 }

@@ -250,7 +250,7 @@ public class MisbehaviourPolicyTests
     /// <summary>A regtest chain store (genesis only), its misbehaviour policy and a fake clock; peers connect over pipes.</summary>
     private sealed class Node : IAsyncDisposable
     {
-        private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time;
+        private readonly ManualTimeProvider _time;
         private readonly PeerScheduler _scheduler;
 
         public Node(MisbehaviourOptions? options = null, BitcoinNetwork? network = null)
@@ -266,7 +266,7 @@ public class MisbehaviourPolicyTests
 
         public MisbehaviourPolicy Policy { get; }
 
-        public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => _time;
+        public ManualTimeProvider Time => _time;
 
         public async Task<ScriptedRemote> ConnectAsync(EndPoint address)
         {

@@ -126,7 +126,7 @@ public class TransactionAnnouncementTests
             _relay = relay;
         }
 
-        public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
+        public ManualTimeProvider Time { get; }
 
         public TransactionAnnouncements Announcements { get; }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -67,9 +66,9 @@ internal static class TestConfig
         NonceCache = new NonceCache(),
     };
 
-    public static (FakeTimeProvider Time, PeerScheduler Scheduler) FakeClock()
+    public static (ManualTimeProvider Time, PeerScheduler Scheduler) FakeClock()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(55));
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(55));
         return (time, new PeerScheduler(time));
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -19,7 +18,7 @@ internal sealed class ProtocolClock
 
     public static TimeSpan Tick => PeerDefaults.SchedulerTick;
 
-    public FakeTimeProvider Time { get; }
+    public ManualTimeProvider Time { get; }
 
     public PeerScheduler Scheduler { get; }
 

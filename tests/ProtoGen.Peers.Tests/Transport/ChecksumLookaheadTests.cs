@@ -2,7 +2,6 @@ using System.Buffers;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers.Transport;
-using ProtoGen.Tests.Shared;
 
 namespace ProtoGen.Peers.Tests.Transport;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Time.Testing;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers;
 
@@ -46,7 +45,7 @@ internal sealed class Loopback : IAsyncDisposable
     /// </summary>
     public static PeerConfig Config(string name, IBitcoinListener<Peer> listener, int protocolVersion = 70016, PeerMessageHook? onRead = null)
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         return new PeerConfig
         {
             Network = BitcoinNetwork.Regtest,

@@ -197,10 +197,16 @@ public class V2HostileInputTests
         remote = V2Handshake.Create(true, s_magic, V2KeyPair.Generate(), []);
         var victim = V2Handshake.Create(false, s_magic, V2KeyPair.Generate(), Bytes(V2Protocol.MaxGarbageLength, 9));
         var key = TakeSend(remote);
-        for (int i = 0; i < key.Length; i++)
+
+        // Like a socket reader: one more byte arrives each time and unconsumed bytes are offered again (a key whose
+        // first byte is the magic's first byte is held until a second byte rules out a v1 header).
+        int consumed = 0;
+        for (int arrived = 1; arrived <= key.Length; arrived++)
         {
-            Assert.Equal(1, victim.Receive(key.AsSpan(i, 1)));
+            consumed += victim.Receive(key.AsSpan(consumed, arrived - consumed));
         }
+
+        Assert.Equal(key.Length, consumed);
 
         Assert.Equal(V2HandshakeState.AwaitingGarbageTerminator, victim.State);
         Assert.Equal(V2Protocol.MaxHandshakeSend, victim.PendingSend.Length);
