@@ -21,7 +21,7 @@ bin="$work/art/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 for round in $(seq 1 "$rounds"); do
   for side in 0 1; do
     PG_REUSE=$side "$bin" --loop v1 64 "$count" $extra \
-      | grep '^transfer' | tail -n +3 | sed -E 's/.*: ([0-9]+) MB\/s, process CPU ([0-9.]+) ms/\1 \2/' >>"$work/$side.txt"
+      | grep '^transfer' | tail -n +3 | sed -E 's/.*: ([0-9]+) MB\/s, process CPU ([0-9.]+) ms.*/\1 \2/' >>"$work/$side.txt"
   done
   echo "round $round of $rounds done (load $(cut -d' ' -f1 /proc/loadavg))"
 done

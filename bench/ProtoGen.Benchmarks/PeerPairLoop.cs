@@ -30,15 +30,13 @@ internal static class PeerPairLoop
                     CollectGarbage();
                 }
 
-                process.Refresh();
-                var cpuBefore = process.TotalProcessorTime;
+                var before = TransferCounters.Now(process);
                 long started = Stopwatch.GetTimestamp();
                 int delivered = encoded ? pair.EncodedBlockTransfer() : pair.BlockTransfer();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                process.Refresh();
-                double cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+                string spent = TransferCounters.Since(process, before);
                 Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s, process CPU {cpuMs:F1} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }
         }
         finally

@@ -26,15 +26,13 @@ internal static class SocketReadLoop
                     PeerPairLoop.CollectGarbage();
                 }
 
-                process.Refresh();
-                var cpuBefore = process.TotalProcessorTime;
+                var before = TransferCounters.Now(process);
                 long started = Stopwatch.GetTimestamp();
                 int delivered = reading.ProtoGenSocket().GetAwaiter().GetResult();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                process.Refresh();
-                double cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
+                string spent = TransferCounters.Since(process, before);
                 Check.Equal(StreamCorpus.Messages(stream).Length, delivered, "every message delivered");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read): {bytes / seconds / 1e6:F0} MB/s, process CPU {cpuMs:F1} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }
         }
         finally
