@@ -7,6 +7,7 @@
 # Usage: scripts/ab-peer-pair.sh BASE_COMMIT [ROUNDS=5] [COUNT=15] [plain|encoded] [BUFFER_KIB=64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/experiments/transfer-lines.sh
 base=${1:?usage: scripts/ab-peer-pair.sh BASE_COMMIT [ROUNDS] [COUNT] [plain|encoded] [BUFFER_KIB]}
 rounds=${2:-5}
 count=${3:-15}
@@ -25,13 +26,10 @@ dotnet build -c Release bench/ProtoGen.Benchmarks --artifacts-path "$work/new" -
 for round in $(seq 1 "$rounds"); do
   for side in base new; do
     "$work/$side/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks" --loop v1 "$buffer" "$count" $extra \
-      | grep '^transfer' | tail -n +3 | sed -E 's/.*: ([0-9]+) MB\/s, process CPU ([0-9.]+) ms.*/\1 \2/' >>"$work/$side.txt"
+      | transfer_rows "$work/$side.txt"
   done
   echo "round $round of $rounds done (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 for side in base new; do
-  n=$(wc -l <"$work/$side.txt")
-  mbs=$(cut -d' ' -f1 "$work/$side.txt" | sort -n | awk '{a[NR]=$1} END {printf "best %d, median %d", a[NR], a[int((NR+1)/2)]}')
-  cpu=$(cut -d' ' -f2 "$work/$side.txt" | sort -n | awk '{a[NR]=$1} END {printf "least %.1f, median %.1f", a[1], a[int((NR+1)/2)]}')
-  echo "$side ($n transfers, v1 $buffer KiB${extra:+, served encoded}): MB/s $mbs; process CPU ms per transfer $cpu"
+  echo "$side (v1 $buffer KiB${extra:+, served encoded}), $(transfer_summary "$work/$side.txt")"
 done

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+source scripts/experiments/transfer-lines.sh
 rounds=${1:-8}
 count=${2:-15}
 extra=${3:-}
@@ -20,15 +21,11 @@ git archive HEAD | tar -x -C "$work/src"
 bin="$work/art/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 for round in $(seq 1 "$rounds"); do
   for side in 0 1; do
-    PG_REUSE=$side "$bin" --loop v1 64 "$count" $extra \
-      | grep '^transfer' | tail -n +3 | sed -E 's/.*: ([0-9]+) MB\/s, process CPU ([0-9.]+) ms.*/\1 \2/' >>"$work/$side.txt"
+    PG_REUSE=$side "$bin" --loop v1 64 "$count" $extra | transfer_rows "$work/$side.txt"
   done
   echo "round $round of $rounds done (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 for side in 0 1; do
-  n=$(wc -l <"$work/$side.txt")
-  mbs=$(cut -d' ' -f1 "$work/$side.txt" | sort -n | awk '{a[NR]=$1} END {printf "best %d, median %d", a[NR], a[int((NR+1)/2)]}')
-  cpu=$(cut -d' ' -f2 "$work/$side.txt" | sort -n | awk '{a[NR]=$1} END {printf "least %.1f, median %.1f", a[1], a[int((NR+1)/2)]}')
   label=$([ "$side" = 1 ] && echo "arrays reused" || echo "new arrays   ")
-  echo "$label ($n transfers, v1 64 KiB${extra:+, $extra}): MB/s $mbs; process CPU ms per transfer $cpu"
+  echo "$label (v1 64 KiB${extra:+, $extra}), $(transfer_summary "$work/$side.txt")"
 done

@@ -36,7 +36,7 @@ internal readonly record struct TransferCounters(TimeSpan Cpu, long MinorFaults,
 
         // Fields after the parenthesised command name: state is field 3, minflt field 10 (proc(5)).
         string stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat.AsSpan(stat.LastIndexOf(')') + 2).ToString().Split(' ');
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[10 - 3], CultureInfo.InvariantCulture);
     }
 }
