@@ -14,5 +14,5 @@ dotnet run -c Release --project bench/ProtoGen.Benchmarks --artifacts-path "$art
 # The plain-loop tools of the throughput work (profiling and steady-state allocation), once each, so they keep working.
 exe="$artifacts/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 "$exe" --loop v1 64 2 encoded collect
-"$exe" --socket-loop mixed 64 2
+"$exe" --socket-loop mixed 64 2 threads
 "$exe" --alloc v2 1 types

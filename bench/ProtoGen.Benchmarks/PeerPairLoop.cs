@@ -14,7 +14,7 @@ internal static class PeerPairLoop
     /// Sets up the pair, runs the transfer <paramref name="count"/> times (served encoded if <paramref name="encoded"/>;
     /// after a full collection if <paramref name="collect"/>), prints each one's MB/s and cleans up.
     /// </summary>
-    public static int Run(string transport, int bufferKiB, int count, bool encoded = false, bool collect = false)
+    public static int Run(string transport, int bufferKiB, int count, bool encoded = false, bool collect = false, bool threads = false)
     {
         var pair = new PeerPairBenchmarks { Transport = transport, BufferKiB = bufferKiB };
         pair.SetupLimit();
@@ -31,10 +31,16 @@ internal static class PeerPairLoop
                 }
 
                 var before = TransferCounters.Now(process);
+                var threadsBefore = threads ? ThreadCpuTimes.Now() : null;
                 long started = Stopwatch.GetTimestamp();
                 int delivered = encoded ? pair.EncodedBlockTransfer() : pair.BlockTransfer();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 string spent = TransferCounters.Since(process, before);
+                if (threadsBefore is not null)
+                {
+                    spent += "; " + ThreadCpuTimes.Now().Since(threadsBefore);
+                }
+
                 Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }

@@ -12,23 +12,25 @@ using ProtoGen.Benchmarks;
 //   --cpu-clock     measure the benchmark thread's CPU time instead of wall-clock time (see ThreadCpuClock);
 //   --outOfProcess  let BenchmarkDotNet build and run a child project. By default benchmarks run in this process
 //                   (InProcessEmitToolchain), so nothing is built into the shared source tree.
-//   --loop v1|v2 BUFFER_KIB COUNT [encoded] [collect]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its
+//   --loop v1|v2 BUFFER_KIB COUNT [encoded] [collect] [threads]   no BenchmarkDotNet: set up PeerPairBenchmarks and run its
 //                   block transfer (or, with "encoded", the served-encoded one) COUNT times, for a profiler to watch
 //                   (scripts/profile-peer-pair.sh, scripts/ab-peer-pair.sh); prints the MB/s and process CPU of each
 //                   transfer. "collect" forces a full garbage collection before each transfer, as BenchmarkDotNet does
 //                   before each iteration; without it the collections the transfers cause fall inside them.
-//   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect]   the same for SocketReadBenchmarks' ProtoGen reader.
+//                   "threads" adds the threads that used the most CPU in each transfer (Linux; ThreadCpuTimes).
+//   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect] [threads]   the same for SocketReadBenchmarks' ProtoGen reader.
 //   --alloc v1|v2 COUNT [types]   what two peers allocate per inv message beyond the decoded message, in the steady
 //                   state (InvStreamBenchmarks' pair, COUNT transfers after eight); "types" samples which types.
-if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 6)
+if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 7)
 {
     var flags = args.AsSpan(4);
-    return PeerPairLoop.Run(transport, LoopArgument(bufferKiB), LoopArgument(count), flags.Contains("encoded"), flags.Contains("collect"));
+    return PeerPairLoop.Run(transport, LoopArgument(bufferKiB), LoopArgument(count), flags.Contains("encoded"), flags.Contains("collect"), flags.Contains("threads"));
 }
 
-if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 5)
+if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 6)
 {
-    return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), args.AsSpan(4).Contains("collect"));
+    var flags = args.AsSpan(4);
+    return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), flags.Contains("collect"), flags.Contains("threads"));
 }
 
 if (args is ["--alloc", var allocTransport, var transfers, ..] && args.Length <= 4)

@@ -10,8 +10,8 @@ namespace ProtoGen.Benchmarks;
 /// </summary>
 internal static class SocketReadLoop
 {
-    /// <summary>Sets up the socket pair, reads <paramref name="stream"/> <paramref name="count"/> times (after a full collection if <paramref name="collect"/>) and cleans up.</summary>
-    public static int Run(string stream, int bufferKiB, int count, bool collect = false)
+    /// <summary>Sets up the socket pair, reads <paramref name="stream"/> <paramref name="count"/> times (after a full collection if <paramref name="collect"/>; with the busiest threads if <paramref name="threads"/>) and cleans up.</summary>
+    public static int Run(string stream, int bufferKiB, int count, bool collect = false, bool threads = false)
     {
         var reading = new SocketReadBenchmarks { Stream = stream, BufferKiB = bufferKiB };
         reading.Setup();
@@ -27,10 +27,16 @@ internal static class SocketReadLoop
                 }
 
                 var before = TransferCounters.Now(process);
+                var threadsBefore = threads ? ThreadCpuTimes.Now() : null;
                 long started = Stopwatch.GetTimestamp();
                 int delivered = reading.ProtoGenSocket().GetAwaiter().GetResult();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 string spent = TransferCounters.Since(process, before);
+                if (threadsBefore is not null)
+                {
+                    spent += "; " + ThreadCpuTimes.Now().Since(threadsBefore);
+                }
+
                 Check.Equal(StreamCorpus.Messages(stream).Length, delivered, "every message delivered");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }
