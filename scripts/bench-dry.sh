@@ -15,4 +15,5 @@ dotnet run -c Release --project bench/ProtoGen.Benchmarks --artifacts-path "$art
 exe="$artifacts/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 "$exe" --loop v1 64 2 encoded collect
 "$exe" --socket-loop mixed 64 2 threads
+"$exe" --socket-loop blocks 64 2 reuse
 "$exe" --alloc v2 1 types

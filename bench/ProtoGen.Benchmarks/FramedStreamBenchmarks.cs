@@ -164,6 +164,9 @@ public class FramedStreamBenchmarks
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 public class SocketReadBenchmarks
 {
+    /// <summary>Checked reads of each kind the setup runs before BenchmarkDotNet's own warm-up.</summary>
+    private const int SetupReads = 8;
+
     private readonly StreamListener _listener = new();
     private byte[] _bytes = [];
     private int _count;
@@ -171,6 +174,7 @@ public class SocketReadBenchmarks
     private Socket _receiver = null!;
     private NetworkStream _receiverStream = null!;
     private MessageReader _reader = null!;
+    private MessageReader _reusingReader = null!;
     private readonly byte[] _copyBuffer = new byte[256 * 1024];
 
     /// <summary>The stream (blocks, inv, mixed).</summary>
@@ -192,10 +196,21 @@ public class SocketReadBenchmarks
         _count = StreamCorpus.Messages(Stream).Length;
         (_sender, _receiver) = LoopbackSockets.Connect();
         _receiverStream = new NetworkStream(_receiver, ownsSocket: false);
-        _reader = new MessageReader(_receiverStream, BitcoinNetwork.Mainnet, new MessageStreamOptions { ReceiveBufferSize = BufferKiB * 1024, LeaveOpen = true });
-        Check.Equal(_count, ProtoGenSocket().GetAwaiter().GetResult(), "ProtoGen read every message from the socket");
-        Check.Equal(_count, _listener.Messages, "ProtoGen dispatched every message");
-        Check.Equal(_count, NBitcoinSocket(), "NBitcoin read every message from the socket");
+        var options = new MessageStreamOptions { ReceiveBufferSize = BufferKiB * 1024, LeaveOpen = true };
+        _reader = new MessageReader(_receiverStream, BitcoinNetwork.Mainnet, options);
+        _reusingReader = new MessageReader(_receiverStream, BitcoinNetwork.Mainnet, options with { ReusePayloadArrays = true });
+
+        // Checked reads that also warm up: the first case in a process would otherwise measure the JIT's tier-up
+        // (docs/benchmarks.md, "JIT warm-up"); a Dry job's iteration is one read.
+        for (int i = 0; i < SetupReads; i++)
+        {
+            Check.Equal(_count, ProtoGenSocket().GetAwaiter().GetResult(), "ProtoGen read every message from the socket");
+            Check.Equal(_count, _listener.Messages, "ProtoGen dispatched every message");
+            Check.Equal(_count, ProtoGenSocketReusingArrays().GetAwaiter().GetResult(), "ProtoGen read every message from the socket, reusing arrays");
+            Check.Equal(_count, _listener.Messages, "ProtoGen dispatched every message, reusing arrays");
+            Check.Equal(_count, NBitcoinSocket(), "NBitcoin read every message from the socket");
+        }
+
         Check.Equal((long)_bytes.Length, RawSocketCopy(), "the raw copy received every byte");
     }
 
@@ -204,6 +219,7 @@ public class SocketReadBenchmarks
     public void Cleanup()
     {
         _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _reusingReader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _receiverStream.Dispose();
         _receiver.Dispose();
         _sender.Dispose();
@@ -235,13 +251,23 @@ public class SocketReadBenchmarks
     /// </summary>
     [Benchmark(Description = "ProtoGen MessageReader")]
     [BenchmarkCategory("Socket")]
-    public async Task<int> ProtoGenSocket()
+    public Task<int> ProtoGenSocket() => ReadAll(_reader);
+
+    /// <summary>
+    /// The same with <see cref="MessageStreamOptions.ReusePayloadArrays"/>: the listener keeps nothing, so each block
+    /// array is handed back at the next read and filled again, instead of a new one per block.
+    /// </summary>
+    [Benchmark(Description = "ProtoGen MessageReader, payload arrays reused")]
+    [BenchmarkCategory("Socket")]
+    public Task<int> ProtoGenSocketReusingArrays() => ReadAll(_reusingReader);
+
+    private async Task<int> ReadAll(MessageReader reader)
     {
         _listener.Reset();
         var sending = Send();
         for (int i = 0; i < _count; i++)
         {
-            var frame = await _reader.ReadAsync().ConfigureAwait(false);
+            var frame = await reader.ReadAsync().ConfigureAwait(false);
             BitcoinMessages.Deliver<object?>(null, frame!.Value.Message!, _listener);
         }
 

@@ -18,7 +18,8 @@ using ProtoGen.Benchmarks;
 //                   transfer. "collect" forces a full garbage collection before each transfer, as BenchmarkDotNet does
 //                   before each iteration; without it the collections the transfers cause fall inside them.
 //                   "threads" adds the threads that used the most CPU in each transfer (Linux; ThreadCpuTimes).
-//   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect] [threads]   the same for SocketReadBenchmarks' ProtoGen reader.
+//   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect] [threads] [reuse]   the same for SocketReadBenchmarks'
+//                   ProtoGen reader ("reuse": the reader with MessageStreamOptions.ReusePayloadArrays).
 //   --alloc v1|v2 COUNT [types]   what two peers allocate per inv message beyond the decoded message, in the steady
 //                   state (InvStreamBenchmarks' pair, COUNT transfers after eight); "types" samples which types.
 if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 7)
@@ -27,10 +28,10 @@ if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Leng
     return PeerPairLoop.Run(transport, LoopArgument(bufferKiB), LoopArgument(count), flags.Contains("encoded"), flags.Contains("collect"), flags.Contains("threads"));
 }
 
-if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 6)
+if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Length <= 7)
 {
     var flags = args.AsSpan(4);
-    return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), flags.Contains("collect"), flags.Contains("threads"));
+    return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), flags.Contains("collect"), flags.Contains("threads"), flags.Contains("reuse"));
 }
 
 if (args is ["--alloc", var allocTransport, var transfers, ..] && args.Length <= 4)

@@ -11,7 +11,7 @@ namespace ProtoGen.Benchmarks;
 internal static class SocketReadLoop
 {
     /// <summary>Sets up the socket pair, reads <paramref name="stream"/> <paramref name="count"/> times (after a full collection if <paramref name="collect"/>; with the busiest threads if <paramref name="threads"/>) and cleans up.</summary>
-    public static int Run(string stream, int bufferKiB, int count, bool collect = false, bool threads = false)
+    public static int Run(string stream, int bufferKiB, int count, bool collect = false, bool threads = false, bool reuse = false)
     {
         var reading = new SocketReadBenchmarks { Stream = stream, BufferKiB = bufferKiB };
         reading.Setup();
@@ -29,7 +29,7 @@ internal static class SocketReadLoop
                 var before = TransferCounters.Now(process);
                 var threadsBefore = threads ? ThreadCpuTimes.Now() : null;
                 long started = Stopwatch.GetTimestamp();
-                int delivered = reading.ProtoGenSocket().GetAwaiter().GetResult();
+                int delivered = (reuse ? reading.ProtoGenSocketReusingArrays() : reading.ProtoGenSocket()).GetAwaiter().GetResult();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 string spent = TransferCounters.Since(process, before);
                 if (threadsBefore is not null)
@@ -38,7 +38,7 @@ internal static class SocketReadLoop
                 }
 
                 Check.Equal(StreamCorpus.Messages(stream).Length, delivered, "every message delivered");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read{(reuse ? ", arrays reused" : "")}): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }
         }
         finally

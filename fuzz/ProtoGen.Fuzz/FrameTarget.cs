@@ -145,7 +145,7 @@ public static class FrameTarget
                 // A large payload being filled in place takes what has arrived of it (the transport then holds it).
                 Property.Check(read || attemptBuffer.Length == buffer.Length || transport.HeldBytes > 0, "v1 TryRead returned false but consumed bytes it does not hold");
                 long consumed = buffer.Length - attemptBuffer.Length;
-                bool filled = message.OwnedPayload is not null;
+                bool filled = message.OwnedPayload.Array is not null;
                 Property.Check(!read || consumed == message.WireSize || (filled && consumed <= message.WireSize), $"v1 TryRead consumed {consumed} bytes for a message of {message.WireSize}");
                 buffer = attemptBuffer;
             }

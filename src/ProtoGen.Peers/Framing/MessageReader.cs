@@ -21,7 +21,9 @@ namespace ProtoGen.Peers.Framing;
 /// </summary>
 /// <remarks>
 /// One reader is driven by one caller at a time. It has no thread or timer of its own; nothing is sent (no handshake,
-/// no pong): a stream that needs answers needs a <see cref="Peer"/>.
+/// no pong): a stream that needs answers needs a <see cref="Peer"/>. With
+/// <see cref="MessageStreamOptions.ReusePayloadArrays"/> a large payload's array is reused once its message has been
+/// given up, so a message is valid only until the next read (or until its listener returns).
 /// </remarks>
 public sealed class MessageReader : IAsyncDisposable
 {
@@ -29,7 +31,11 @@ public sealed class MessageReader : IAsyncDisposable
     private readonly Stream? _stream;
     private readonly MessageStreamOptions _options;
     private readonly V1MessageTransport _transport;
+    private readonly PayloadArrayPool? _arrays;
     private ReadOnlySequence<byte> _buffer;
+
+    // With ReusePayloadArrays: the array of the last large payload handed out, reusable once its message is given up.
+    private byte[]? _lent;
     private bool _holding;
     private bool _completed;
     private long _bytesRead;
@@ -68,7 +74,8 @@ public sealed class MessageReader : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(network);
         _options = options ?? MessageStreamOptions.Default;
         _options.Validate();
-        _transport = new V1MessageTransport(network, _options.MaxPayloadLength);
+        _arrays = _options.ReusePayloadArrays ? new PayloadArrayPool() : null;
+        _transport = new V1MessageTransport(network, _options.MaxPayloadLength, _arrays);
         _input = null!;
     }
 
@@ -80,7 +87,8 @@ public sealed class MessageReader : IAsyncDisposable
 
     /// <summary>
     /// Reads the next frame and decodes its payload. Returns null at the end of the stream. Completes synchronously
-    /// while whole frames are buffered.
+    /// while whole frames are buffered. With <see cref="MessageStreamOptions.ReusePayloadArrays"/>, the message of the
+    /// previous frame may be overwritten from this call on.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait for more bytes.</param>
     /// <exception cref="ProtocolException">
@@ -89,6 +97,7 @@ public sealed class MessageReader : IAsyncDisposable
     /// </exception>
     public ValueTask<FramedMessage?> ReadAsync(CancellationToken cancellationToken = default)
     {
+        ReclaimLent();
         if (_holding && TryTake(out var frame))
         {
             return new ValueTask<FramedMessage?>(frame);
@@ -110,6 +119,7 @@ public sealed class MessageReader : IAsyncDisposable
     public async Task<long> DispatchAllAsync<TPeer>(TPeer peer, IBitcoinListener<TPeer> listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
+        ReclaimLent();
         long delivered = 0;
         while (true)
         {
@@ -250,6 +260,7 @@ public sealed class MessageReader : IAsyncDisposable
         if (message.Status != TransportMessageStatus.Ok)
         {
             _framesDropped++;
+            Discard(message.OwnedPayload);
             return new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Status), null);
         }
 
@@ -257,7 +268,21 @@ public sealed class MessageReader : IAsyncDisposable
         try
         {
             var decoded = BitcoinMessages.Decode(message.Command, ref reader);
-            return new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, decoded is null ? message.OwnedPayload ?? message.Payload.ToArray() : null);
+            if (decoded is null)
+            {
+                // The caller keeps an unknown command's payload: never an array this reader may reuse (a copy when
+                // the payload fills only part of its array, which may then be reused).
+                byte[] unknown = OwnedOrCopy(message);
+                if (!ReferenceEquals(unknown, message.OwnedPayload.Array))
+                {
+                    Lend(message.OwnedPayload);
+                }
+
+                return new FramedMessage(message.Command, null, message.WireSize, FrameStatus.Ok, unknown);
+            }
+
+            Lend(message.OwnedPayload);
+            return new FramedMessage(message.Command, decoded, message.WireSize, FrameStatus.Ok, null);
         }
         finally
         {
@@ -283,6 +308,7 @@ public sealed class MessageReader : IAsyncDisposable
         if (message.Status != TransportMessageStatus.Ok)
         {
             _framesDropped++;
+            Discard(message.OwnedPayload);
             return false;
         }
 
@@ -295,6 +321,42 @@ public sealed class MessageReader : IAsyncDisposable
         finally
         {
             PayloadReader.Return(rented);
+
+            // The listener has returned (or thrown): with ReusePayloadArrays, its message is given up.
+            Lend(message.OwnedPayload);
+            ReclaimLent();
+        }
+    }
+
+    /// <summary>An unknown command's payload as an array of its own: the filled array when it is exactly the payload.</summary>
+    private static byte[] OwnedOrCopy(in TransportMessage message) =>
+        message.OwnedPayload is { Array: { } array, Offset: 0 } owned && owned.Count == array.Length ? array : message.Payload.ToArray();
+
+    /// <summary>With reuse on, remembers the array of the large payload just handed out.</summary>
+    private void Lend(ArraySegment<byte> owned)
+    {
+        if (_arrays is not null && owned.Array is { } array)
+        {
+            _lent = array;
+        }
+    }
+
+    /// <summary>With reuse on, keeps the array of a dropped frame's payload, which nothing else has seen.</summary>
+    private void Discard(ArraySegment<byte> owned)
+    {
+        if (_arrays is not null && owned.Array is { } array)
+        {
+            _arrays.Return(array);
+        }
+    }
+
+    /// <summary>The message handed out last has been given up: its array (if any) may hold the next large payload.</summary>
+    private void ReclaimLent()
+    {
+        if (_lent is { } array)
+        {
+            _lent = null;
+            _arrays!.Return(array);
         }
     }
 

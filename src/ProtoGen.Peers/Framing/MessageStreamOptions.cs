@@ -41,6 +41,18 @@ public sealed record MessageStreamOptions
     /// </summary>
     public bool UseZeroByteReads { get; init; } = true;
 
+    /// <summary>
+    /// Whether a reader may reuse the array of a large payload (over 16 KiB: a block, a large transaction) once its
+    /// message has been given up (default false). When true, a message returned by <see cref="MessageReader.ReadAsync"/>
+    /// is valid only until the next call to <see cref="MessageReader.ReadAsync"/>, and one handed to a listener by
+    /// <see cref="MessageReader.DispatchAllAsync"/> only until the listener returns: a decoded block reads its scripts
+    /// from that array, which the next large payload overwrites. Keep nothing of such a message (copy it, or re-encode
+    /// it) beyond that point. In exchange, reading blocks allocates no new block arrays: new ones are fresh memory that
+    /// the runtime's collector hands back to the kernel and takes again page by page, which can cost more than hashing
+    /// the block (docs/benchmarks.md). The reader keeps at most four such arrays, the largest it has seen.
+    /// </summary>
+    public bool ReusePayloadArrays { get; init; }
+
     internal void Validate()
     {
         if (ReceiveBufferSize < PeerDefaults.MinimumReadSize)

@@ -96,7 +96,7 @@ internal sealed class MessageRouter : IConnectionHandler
 
     public Exception CreateDisconnectedError() => new PeerDisconnectedException(_peer.DisconnectReason);
 
-    private void Route(MessageCommand command, in ReadOnlySequence<byte> payload, byte[]? owned, int wireSize)
+    private void Route(MessageCommand command, in ReadOnlySequence<byte> payload, ArraySegment<byte> owned, int wireSize)
     {
         var descriptor = BitcoinMessages.FindMessage(command);
         IMessageDispatcher<Peer>? set = null;

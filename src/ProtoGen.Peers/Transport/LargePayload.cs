@@ -30,7 +30,10 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     private static readonly bool s_pipelined = Environment.ProcessorCount > 1;
 
     private readonly byte[] _header;
+
+    // At least the payload's length: a reused array (PayloadArrayPool) may be longer; only its first _length bytes count.
     private readonly byte[] _payload;
+    private readonly int _length;
     private readonly uint _checksum;
     private readonly object _roleGate = new();
     private IncrementalDoubleSha256 _hash = new();
@@ -39,27 +42,28 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     private int _hashing;
     private int _queued;
 
-    private LargePayload(in FrameHeader header, ReadOnlySpan<byte> headerBytes)
+    private LargePayload(in FrameHeader header, ReadOnlySpan<byte> headerBytes, PayloadArrayPool? arrays)
     {
         Command = header.Command;
         _checksum = header.Checksum;
         _header = headerBytes.ToArray();
+        _length = header.PayloadLength;
 
         // Every byte is overwritten by what arrives, so the array need not be zeroed first.
-        _payload = GC.AllocateUninitializedArray<byte>(header.PayloadLength);
+        _payload = arrays?.Take(_length) ?? GC.AllocateUninitializedArray<byte>(_length);
     }
 
     /// <summary>The message's command.</summary>
     public MessageCommand Command { get; }
 
     /// <summary>The bytes held for this message so far: the whole array, which exists from the start.</summary>
-    public int HeldBytes => _payload.Length + _header.Length;
+    public int HeldBytes => _length + _header.Length;
 
     /// <summary>Whether every byte of the payload has arrived.</summary>
-    public bool IsComplete => _filled == _payload.Length;
+    public bool IsComplete => _filled == _length;
 
     /// <summary>The part of the payload still to come, to be filled in order.</summary>
-    public Memory<byte> Remaining => _payload.AsMemory(_filled);
+    public Memory<byte> Remaining => _payload.AsMemory(_filled, _length - _filled);
 
     /// <summary>
     /// Starts filling when the frame at the front of <paramref name="buffer"/> (24 header bytes, already checked) is
@@ -68,7 +72,8 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     /// </summary>
     /// <param name="header">The parsed header.</param>
     /// <param name="buffer">The received bytes, the header first.</param>
-    public static LargePayload? TryStart(in FrameHeader header, in ReadOnlySequence<byte> buffer)
+    /// <param name="arrays">Arrays to fill instead of a new one, or null.</param>
+    public static LargePayload? TryStart(in FrameHeader header, in ReadOnlySequence<byte> buffer, PayloadArrayPool? arrays = null)
     {
         long arrived = buffer.Length - FrameHeader.Size;
         if (header.PayloadLength <= PeerDefaults.InPlaceDecodeLimit
@@ -81,14 +86,14 @@ internal sealed class LargePayload : IThreadPoolWorkItem
 
         Span<byte> headerBytes = stackalloc byte[FrameHeader.Size];
         buffer.Slice(0, FrameHeader.Size).CopyTo(headerBytes);
-        return new LargePayload(header, headerBytes);
+        return new LargePayload(header, headerBytes, arrays);
     }
 
     /// <summary>Takes as much of the payload as <paramref name="buffer"/> holds and advances it past that.</summary>
     /// <param name="buffer">Received bytes that continue the payload.</param>
     public void Take(ref ReadOnlySequence<byte> buffer)
     {
-        long take = Math.Min(buffer.Length, _payload.Length - _filled);
+        long take = Math.Min(buffer.Length, _length - _filled);
         int filled = _filled;
         foreach (var segment in buffer.Slice(0, take))
         {
@@ -105,7 +110,7 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     /// <param name="count">Bytes written at the start of <see cref="Remaining"/>.</param>
     public void Filled(int count)
     {
-        if ((uint)count > (uint)(_payload.Length - _filled))
+        if ((uint)count > (uint)(_length - _filled))
         {
             throw new ArgumentOutOfRangeException(nameof(count));
         }
@@ -121,13 +126,14 @@ internal sealed class LargePayload : IThreadPoolWorkItem
         Span<byte> hash = stackalloc byte[Hash256.Size];
         _hash.GetHashAndReset(hash);
         var status = BinaryPrimitives.ReadUInt32LittleEndian(hash) == _checksum ? TransportMessageStatus.Ok : TransportMessageStatus.BadChecksum;
+        var payload = new ArraySegment<byte>(_payload, 0, _length);
         return new TransportMessage(
             Command,
-            new ReadOnlySequence<byte>(_payload),
-            FrameHeader.Size + _payload.Length,
-            SequenceOfTwo.Create(_header, _payload),
+            new ReadOnlySequence<byte>(payload),
+            FrameHeader.Size + _length,
+            SequenceOfTwo.Create(_header, payload),
             status,
-            _payload);
+            payload);
     }
 
     /// <summary>The hashing work item: hashes what has arrived, piece by piece, until it has caught up.</summary>
@@ -151,7 +157,7 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     private void Advance(int filled)
     {
         Volatile.Write(ref _filled, filled);
-        if (filled == _payload.Length)
+        if (filled == _length)
         {
             return;
         }

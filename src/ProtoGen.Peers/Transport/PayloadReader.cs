@@ -14,15 +14,15 @@ internal static class PayloadReader
     /// <summary>Creates the reader; return <paramref name="rented"/> with <see cref="Return"/> once decoding is done.</summary>
     /// <param name="payload">The payload (valid until the transport reads again).</param>
     /// <param name="owned">
-    /// The array that is the whole payload and that the decoded message may keep (a large payload filled as it
-    /// arrived), or null.
+    /// The payload at the start of an array the decoded message may keep (a large payload filled as it arrived), or a
+    /// segment without an array.
     /// </param>
     /// <param name="context">The decoding context.</param>
     /// <param name="rented">A pooled copy to return, or null.</param>
-    public static WireReader Create(in ReadOnlySequence<byte> payload, byte[]? owned, WireContext context, out byte[]? rented)
+    public static WireReader Create(in ReadOnlySequence<byte> payload, ArraySegment<byte> owned, WireContext context, out byte[]? rented)
     {
         rented = null;
-        if (owned is not null)
+        if (owned.Array is not null)
         {
             // Already copied once, straight from the receive buffers or the socket: keep it.
             return new WireReader(owned.AsMemory(), context, retainSlices: true);

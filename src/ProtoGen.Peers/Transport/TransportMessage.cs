@@ -1,3 +1,4 @@
+using System;
 using System.Buffers;
 
 namespace ProtoGen.Peers.Transport;
@@ -25,8 +26,8 @@ internal enum TransportMessageStatus
 /// <param name="WireBytes">The message as it arrived (the v1 frame), for trace logs.</param>
 /// <param name="Status">Whether the message is whole and valid, or must be dropped.</param>
 /// <param name="OwnedPayload">
-/// When not null, the payload is this whole array, which the transport filled for this message alone and no longer
-/// uses: the decoded message may keep it instead of a copy (see <see cref="LargePayload"/>).
+/// When its array is not null, the payload is these bytes, at the start of an array the transport filled for this
+/// message alone and no longer uses: the decoded message may keep it instead of a copy (see <see cref="LargePayload"/>).
 /// </param>
 internal readonly record struct TransportMessage(
     MessageCommand Command,
@@ -34,4 +35,4 @@ internal readonly record struct TransportMessage(
     int WireSize,
     ReadOnlySequence<byte> WireBytes,
     TransportMessageStatus Status,
-    byte[]? OwnedPayload = null);
+    ArraySegment<byte> OwnedPayload = default);

@@ -14,13 +14,18 @@ internal sealed class V1MessageTransport : IMessageTransport
 {
     private readonly BitcoinNetwork _network;
     private readonly int _maxPayloadLength;
+    private readonly PayloadArrayPool? _arrays;
     private readonly ChecksumLookahead _lookahead = new();
     private LargePayload? _filling;
 
-    public V1MessageTransport(BitcoinNetwork network, int maxPayloadLength = ProtocolLimits.MaxMessagePayload)
+    /// <param name="network">The network whose magic every frame must carry.</param>
+    /// <param name="maxPayloadLength">The largest payload accepted.</param>
+    /// <param name="arrays">Arrays to fill large payloads into instead of new ones (<see cref="Framing.MessageReader"/>'s reuse), or null.</param>
+    public V1MessageTransport(BitcoinNetwork network, int maxPayloadLength = ProtocolLimits.MaxMessagePayload, PayloadArrayPool? arrays = null)
     {
         _network = network;
         _maxPayloadLength = maxPayloadLength;
+        _arrays = arrays;
     }
 
     public string Name => "v1";
@@ -72,7 +77,7 @@ internal sealed class V1MessageTransport : IMessageTransport
         if (status == FrameStatus.Incomplete)
         {
             message = default;
-            if (buffer.Length >= FrameHeader.Size && LargePayload.TryStart(header, buffer) is { } large)
+            if (buffer.Length >= FrameHeader.Size && LargePayload.TryStart(header, buffer, _arrays) is { } large)
             {
                 // Fill a large payload as it arrives instead of holding its pieces until the last one is in.
                 _filling = large;

@@ -64,7 +64,7 @@ internal static class Allocations
 
     private static IMessage Decode(MessageCommand command, ReadOnlySequence<byte> payload)
     {
-        var reader = PayloadReader.Create(payload, null, WireContext.Default, out byte[]? rented);
+        var reader = PayloadReader.Create(payload, default, WireContext.Default, out byte[]? rented);
         try
         {
             return BitcoinMessages.Decode(command, ref reader) ?? throw new InvalidOperationException($"{command} did not decode");

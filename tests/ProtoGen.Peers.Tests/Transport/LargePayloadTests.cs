@@ -67,7 +67,7 @@ public class LargePayloadTests
         }
 
         Assert.Equal(TransportMessageStatus.Ok, message.Status);
-        Assert.Equal(block, message.OwnedPayload);
+        Assert.Equal(block, message.OwnedPayload.ToArray());
         Assert.Equal(0, transport.HeldBytes);
         Assert.True(transport.DirectReadTarget.IsEmpty);
     }
@@ -111,7 +111,7 @@ public class LargePayloadTests
             }
 
             Assert.Equal(corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok, message.Status);
-            Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.OwnedPayload);
+            Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.OwnedPayload.ToArray());
         }
     }
 
