@@ -148,6 +148,60 @@ public class PayloadReuseTests
     }
 
     [Fact]
+    public async Task Random_streams_read_the_same_with_and_without_reuse()
+    {
+        // Blocks (some with a flipped byte), unknown commands with large random payloads, small messages and, in some
+        // rounds, a stream cut inside its last frame; read once with new arrays (everything kept, compared after) and
+        // once with reuse in random pieces, from a stream or a pipe (each frame recorded before the next read): the
+        // same frames, the same bytes, the same end.
+        var random = new Random(29);
+        var blocks = new[] { BlockData.Segwit1, BlockData.Block413567, BlockData.Segwit2 }.Select(BlockData.Read).ToArray();
+        for (int round = 0; round < 12; round++)
+        {
+            var parts = new List<byte[]>();
+            for (int i = 0; i < 14; i++)
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                    case 1:
+                        var frame = FrameOf("block", blocks[random.Next(blocks.Length)]);
+                        if (random.Next(4) == 0)
+                        {
+                            frame[FrameHeader.Size + random.Next(frame.Length - FrameHeader.Size)] ^= (byte)(1 << random.Next(8));
+                        }
+
+                        parts.Add(frame);
+                        break;
+                    case 2:
+                        var payload = new byte[16_385 + random.Next(300_000)];
+                        random.NextBytes(payload);
+                        parts.Add(FrameOf("bigthing", payload));
+                        break;
+                    default:
+                        parts.Add(Frame.ToArray(Network.Magic, new PingMessage { Nonce = (ulong)random.NextInt64() }));
+                        break;
+                }
+            }
+
+            var stream = Concat([.. parts]);
+            if (round % 3 == 2)
+            {
+                stream = stream[..^(1 + random.Next(parts[^1].Length - 1))];
+            }
+
+            var plain = await ReadRecords(new MessageReader(new MemoryStream(stream), Network), recordEach: false);
+            var options = new MessageStreamOptions { ReusePayloadArrays = true };
+            var pieces = new ChunkedStream(stream, 1 + random.Next(200_000));
+            var reusing = round % 2 == 0
+                ? new MessageReader(pieces, Network, options) // large payloads read straight into their arrays
+                : new MessageReader(PipeReader.Create(pieces), Network, options); // filled from the pipe's buffers
+            var reused = await ReadRecords(reusing, recordEach: true);
+            Assert.Equal(plain, reused);
+        }
+    }
+
+    [Fact]
     public void The_pool_gives_the_smallest_array_that_fits_and_keeps_the_largest_when_full()
     {
         var pool = new PayloadArrayPool();
@@ -172,6 +226,49 @@ public class PayloadReuseTests
         Assert.Same(large, pool.Take(1_000));
         Assert.Null(pool.Take(1));
         Assert.Equal(0, pool.Count);
+    }
+
+    /// <summary>
+    /// Every frame the reader yields as text (command, status, the message re-framed or the unknown payload), then how
+    /// the stream ended; with <paramref name="recordEach"/> each frame is recorded before the next read, otherwise all
+    /// are read first and recorded after.
+    /// </summary>
+    private static async Task<List<string>> ReadRecords(MessageReader reader, bool recordEach)
+    {
+        await using var owned = reader;
+        var frames = new List<FramedMessage>();
+        var records = new List<string>();
+        string end;
+        try
+        {
+            while (await reader.ReadAsync() is { } frame)
+            {
+                if (recordEach)
+                {
+                    records.Add(Record(frame));
+                }
+                else
+                {
+                    frames.Add(frame);
+                }
+            }
+
+            end = "end";
+        }
+        catch (ProtocolException e)
+        {
+            end = e.Error.ToString();
+        }
+
+        records.AddRange(frames.Select(Record));
+        records.Add(end);
+        return records;
+    }
+
+    private static string Record(FramedMessage frame)
+    {
+        var bytes = frame.Message is { } message ? Frame.ToArray(Network.Magic, message) : frame.UnknownPayload ?? [];
+        return $"{frame.Command} {frame.Status} {frame.WireSize} {Convert.ToHexString(DoubleSha256.Hash(bytes).ToArray())}";
     }
 
     /// <summary>Each block of <see cref="Order"/> followed by a ping, and the blocks' bytes.</summary>
