@@ -80,12 +80,22 @@ public class PooledQueueTests
         }
 
         Burst();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+
+        // The least of three windows: ArrayPool<T>.Shared may trim itself on a gen 2 collection that another test's
+        // allocations cause mid-window (one CI run saw 2,008 bytes once), after which the next rent allocates; a queue
+        // that allocates on every burst allocates in every window.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && least > 0; attempt++)
         {
-            Burst();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                Burst();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 }
