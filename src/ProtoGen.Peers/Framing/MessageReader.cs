@@ -260,7 +260,7 @@ public sealed class MessageReader : IAsyncDisposable
         if (message.Status != TransportMessageStatus.Ok)
         {
             _framesDropped++;
-            Discard(message.OwnedPayload);
+            Recycle(message.OwnedPayload);
             return new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Status), null);
         }
 
@@ -271,11 +271,11 @@ public sealed class MessageReader : IAsyncDisposable
             if (decoded is null)
             {
                 // The caller keeps an unknown command's payload: never an array this reader may reuse (a copy when
-                // the payload fills only part of its array, which may then be reused).
+                // the payload fills only part of its array, which nothing else holds then).
                 byte[] unknown = OwnedOrCopy(message);
                 if (!ReferenceEquals(unknown, message.OwnedPayload.Array))
                 {
-                    Lend(message.OwnedPayload);
+                    Recycle(message.OwnedPayload);
                 }
 
                 return new FramedMessage(message.Command, null, message.WireSize, FrameStatus.Ok, unknown);
@@ -308,7 +308,7 @@ public sealed class MessageReader : IAsyncDisposable
         if (message.Status != TransportMessageStatus.Ok)
         {
             _framesDropped++;
-            Discard(message.OwnedPayload);
+            Recycle(message.OwnedPayload);
             return false;
         }
 
@@ -323,8 +323,7 @@ public sealed class MessageReader : IAsyncDisposable
             PayloadReader.Return(rented);
 
             // The listener has returned (or thrown): with ReusePayloadArrays, its message is given up.
-            Lend(message.OwnedPayload);
-            ReclaimLent();
+            Recycle(message.OwnedPayload);
         }
     }
 
@@ -341,8 +340,8 @@ public sealed class MessageReader : IAsyncDisposable
         }
     }
 
-    /// <summary>With reuse on, keeps the array of a dropped frame's payload, which nothing else has seen.</summary>
-    private void Discard(ArraySegment<byte> owned)
+    /// <summary>With reuse on, keeps the array of a payload nothing uses any more (a dropped frame's, a message given up).</summary>
+    private void Recycle(ArraySegment<byte> owned)
     {
         if (_arrays is not null && owned.Array is { } array)
         {
