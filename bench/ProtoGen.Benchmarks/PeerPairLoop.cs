@@ -30,17 +30,11 @@ internal static class PeerPairLoop
                     CollectGarbage();
                 }
 
-                var before = TransferCounters.Now(process);
-                var threadsBefore = threads ? ThreadCpuTimes.Now() : null;
+                var before = TransferCounters.Now(process, threads);
                 long started = Stopwatch.GetTimestamp();
                 int delivered = encoded ? pair.EncodedBlockTransfer() : pair.BlockTransfer();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 string spent = TransferCounters.Since(process, before);
-                if (threadsBefore is not null)
-                {
-                    spent += "; " + ThreadCpuTimes.Now().Since(threadsBefore);
-                }
-
                 Check.Equal(StreamCorpus.Messages(pair.Stream).Length, delivered, "every block delivered");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({transport}, {bufferKiB} KiB{(encoded ? ", served encoded" : "")}): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }

@@ -26,17 +26,11 @@ internal static class SocketReadLoop
                     PeerPairLoop.CollectGarbage();
                 }
 
-                var before = TransferCounters.Now(process);
-                var threadsBefore = threads ? ThreadCpuTimes.Now() : null;
+                var before = TransferCounters.Now(process, threads);
                 long started = Stopwatch.GetTimestamp();
                 int delivered = (reuse ? reading.ProtoGenSocketReusingArrays() : reading.ProtoGenSocket()).GetAwaiter().GetResult();
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 string spent = TransferCounters.Since(process, before);
-                if (threadsBefore is not null)
-                {
-                    spent += "; " + ThreadCpuTimes.Now().Since(threadsBefore);
-                }
-
                 Check.Equal(StreamCorpus.Messages(stream).Length, delivered, "every message delivered");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer {i + 1}/{count} ({stream}, {bufferKiB} KiB, socket read{(reuse ? ", arrays reused" : "")}): {bytes / seconds / 1e6:F0} MB/s, {spent}"));
             }

@@ -38,12 +38,8 @@ internal sealed class ThreadCpuTimes
                 continue; // the thread ended between the listing and the read
             }
 
-            // "tid (name) state ...": utime and stime are fields 14 and 15 (proc(5)); the name may hold spaces.
-            int open = stat.IndexOf('(', StringComparison.Ordinal);
-            int close = stat.LastIndexOf(')');
-            string[] fields = stat[(close + 2)..].Split(' ');
-            long ticks = long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
-            threads[int.Parse(Path.GetFileName(directory), CultureInfo.InvariantCulture)] = (stat[(open + 1)..close], ticks);
+            // utime and stime are fields 14 and 15 (proc(5)).
+            threads[int.Parse(Path.GetFileName(directory), CultureInfo.InvariantCulture)] = (ProcStat.Name(stat), ProcStat.Sum(stat, 14, 15));
         }
 
         return new ThreadCpuTimes(threads);
