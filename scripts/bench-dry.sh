@@ -16,4 +16,5 @@ exe="$artifacts/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 "$exe" --loop v1 64 2 encoded collect
 "$exe" --socket-loop mixed 64 2 threads
 "$exe" --socket-loop blocks 64 2 reuse
+"$exe" --ping-loop v2 1
 "$exe" --alloc v2 1 types

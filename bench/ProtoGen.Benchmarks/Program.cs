@@ -20,6 +20,8 @@ using ProtoGen.Benchmarks;
 //                   "threads" adds the threads that used the most CPU in each transfer (Linux; ThreadCpuTimes).
 //   --socket-loop blocks|inv|mixed BUFFER_KIB COUNT [collect] [threads] [reuse]   the same for SocketReadBenchmarks'
 //                   ProtoGen reader ("reuse": the reader with MessageStreamOptions.ReusePayloadArrays).
+//   --ping-loop v1|v2 ROUNDS   PeerPairBenchmarks' ProtoGen ping and raw echo in alternating rounds of 2,000 round
+//                   trips: median, 99th percentile, thread-pool work items and context switches per round trip.
 //   --alloc v1|v2 COUNT [types]   what two peers allocate per inv message beyond the decoded message, in the steady
 //                   state (InvStreamBenchmarks' pair, COUNT transfers after eight); "types" samples which types.
 if (args is ["--loop", var transport, var bufferKiB, var count, ..] && args.Length <= 7)
@@ -32,6 +34,11 @@ if (args is ["--socket-loop", var stream, var readKiB, var reads, ..] && args.Le
 {
     var flags = args.AsSpan(4);
     return SocketReadLoop.Run(stream, LoopArgument(readKiB), LoopArgument(reads), flags.Contains("collect"), flags.Contains("threads"), flags.Contains("reuse"));
+}
+
+if (args is ["--ping-loop", var pingTransport, var rounds])
+{
+    return PingLoop.Run(pingTransport, LoopArgument(rounds));
 }
 
 if (args is ["--alloc", var allocTransport, var transfers, ..] && args.Length <= 4)
