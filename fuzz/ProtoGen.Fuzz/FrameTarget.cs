@@ -156,8 +156,10 @@ public static class FrameTarget
 
     private static Received Receive(TransportMessage message, bool contiguous)
     {
-        var received = new Received(message.Command, message.Status, message.Payload.ToArray(), message.WireSize, message.WireBytes.ToArray());
-        if (message.Status != TransportMessageStatus.Ok || BitcoinMessages.FindMessage(message.Command) is null)
+        // The final status: a large payload may come up with its checksum still being hashed (ChecksumPending).
+        var status = message.Verify();
+        var received = new Received(message.Command, status, message.Payload.ToArray(), message.WireSize, message.WireBytes.ToArray());
+        if (status != TransportMessageStatus.Ok || BitcoinMessages.FindMessage(message.Command) is null)
         {
             return received;
         }

@@ -33,9 +33,6 @@ public sealed class MessageReader : IAsyncDisposable
     private readonly V1MessageTransport _transport;
     private readonly PayloadArrayPool? _arrays;
     private ReadOnlySequence<byte> _buffer;
-
-    // With ReusePayloadArrays: the array of the last large payload handed out, reusable once its message is given up.
-    private byte[]? _lent;
     private bool _holding;
     private bool _completed;
     private long _bytesRead;
@@ -97,7 +94,7 @@ public sealed class MessageReader : IAsyncDisposable
     /// </exception>
     public ValueTask<FramedMessage?> ReadAsync(CancellationToken cancellationToken = default)
     {
-        ReclaimLent();
+        _arrays?.ReclaimLent();
         if (_holding && TryTake(out var frame))
         {
             return new ValueTask<FramedMessage?>(frame);
@@ -119,7 +116,7 @@ public sealed class MessageReader : IAsyncDisposable
     public async Task<long> DispatchAllAsync<TPeer>(TPeer peer, IBitcoinListener<TPeer> listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        ReclaimLent();
+        _arrays?.ReclaimLent();
         long delivered = 0;
         while (true)
         {
@@ -257,17 +254,19 @@ public sealed class MessageReader : IAsyncDisposable
     private FramedMessage ToFrame(in TransportMessage message)
     {
         _bytesRead += message.WireSize;
-        if (message.Status != TransportMessageStatus.Ok)
+        if (message.Status is not (TransportMessageStatus.Ok or TransportMessageStatus.ChecksumPending))
         {
-            _framesDropped++;
-            Recycle(message.OwnedPayload);
-            return new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Status), null);
+            return Dropped(message);
         }
 
         var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
         try
         {
-            var decoded = BitcoinMessages.Decode(message.Command, ref reader);
+            if (!TryDecodeVerified(message, ref reader, out var decoded))
+            {
+                return Dropped(message);
+            }
+
             if (decoded is null)
             {
                 // The caller keeps an unknown command's payload: never an array this reader may reuse (a copy when
@@ -301,20 +300,32 @@ public sealed class MessageReader : IAsyncDisposable
         return delivered;
     }
 
+    /// <summary>A frame dropped for its checksum or command: counted, its array (with reuse on) kept for the next payload.</summary>
+    private FramedMessage Dropped(in TransportMessage message)
+    {
+        _framesDropped++;
+        Recycle(message.OwnedPayload);
+        return new FramedMessage(message.Command, null, message.WireSize, ToFrameStatus(message.Verify()), null);
+    }
+
     /// <summary>Hands one message to the listener; false when it was dropped.</summary>
     private bool DispatchOne<TPeer>(TPeer peer, IBitcoinListener<TPeer> listener, in TransportMessage message)
     {
         _bytesRead += message.WireSize;
-        if (message.Status != TransportMessageStatus.Ok)
+        if (message.Status is not (TransportMessageStatus.Ok or TransportMessageStatus.ChecksumPending))
         {
-            _framesDropped++;
-            Recycle(message.OwnedPayload);
+            Dropped(message);
             return false;
         }
 
         var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, _options.Context, out byte[]? rented);
         try
         {
+            if (message.Status == TransportMessageStatus.ChecksumPending)
+            {
+                return DispatchVerified(peer, listener, message, ref reader);
+            }
+
             BitcoinMessages.Dispatch(peer, message.Command, ref reader, listener);
             return true;
         }
@@ -327,6 +338,48 @@ public sealed class MessageReader : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Decodes the payload (null for a command not in the set), then waits for its checksum if that is still pending
+    /// (a large payload is decoded while its last bytes are hashed). False when the checksum fails: the frame is dropped,
+    /// even one that would not decode, as when the checksum is checked first.
+    /// </summary>
+    /// <exception cref="ProtocolException">The payload is malformed and its checksum good.</exception>
+    private static bool TryDecodeVerified(in TransportMessage message, ref WireReader reader, out IMessage? decoded)
+    {
+        try
+        {
+            decoded = BitcoinMessages.Decode(message.Command, ref reader);
+        }
+        catch (ProtocolException) when (message.Verify() != TransportMessageStatus.Ok)
+        {
+            decoded = null;
+            return false;
+        }
+
+        return message.Verify() == TransportMessageStatus.Ok;
+    }
+
+    /// <summary>A large payload whose checksum is pending: decoded meanwhile, handed to the listener once the checksum is good.</summary>
+    private bool DispatchVerified<TPeer>(TPeer peer, IBitcoinListener<TPeer> listener, in TransportMessage message, ref WireReader reader)
+    {
+        if (!TryDecodeVerified(message, ref reader, out var decoded))
+        {
+            _framesDropped++;
+            return false;
+        }
+
+        if (decoded is null)
+        {
+            listener.OnUnknown(peer, new RawFrame(message.Command, reader.UnreadSpan));
+        }
+        else
+        {
+            BitcoinMessages.Deliver(peer, decoded, listener);
+        }
+
+        return true;
+    }
+
     /// <summary>An unknown command's payload as an array of its own: the filled array when it is exactly the payload.</summary>
     private static byte[] OwnedOrCopy(in TransportMessage message) =>
         message.OwnedPayload is { Array: { } array, Offset: 0 } owned && owned.Count == array.Length ? array : message.Payload.ToArray();
@@ -334,28 +387,21 @@ public sealed class MessageReader : IAsyncDisposable
     /// <summary>With reuse on, remembers the array of the large payload just handed out.</summary>
     private void Lend(ArraySegment<byte> owned)
     {
-        if (_arrays is not null && owned.Array is { } array)
+        if (owned.Array is { } array)
         {
-            _lent = array;
+            _arrays?.Lend(array);
         }
     }
 
-    /// <summary>With reuse on, keeps the array of a payload nothing uses any more (a dropped frame's, a message given up).</summary>
+    /// <summary>
+    /// With reuse on, keeps the array of a payload nothing uses any more (a dropped frame's, a message given up). Only
+    /// after the payload's checksum is known: no hashing work item still reads the array.
+    /// </summary>
     private void Recycle(ArraySegment<byte> owned)
     {
-        if (_arrays is not null && owned.Array is { } array)
+        if (owned.Array is { } array)
         {
-            _arrays.Return(array);
-        }
-    }
-
-    /// <summary>The message handed out last has been given up: its array (if any) may hold the next large payload.</summary>
-    private void ReclaimLent()
-    {
-        if (_lent is { } array)
-        {
-            _lent = null;
-            _arrays!.Return(array);
+            _arrays?.Return(array);
         }
     }
 

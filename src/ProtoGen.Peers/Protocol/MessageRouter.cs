@@ -39,14 +39,9 @@ internal sealed class MessageRouter : IConnectionHandler
             PeerLog.ReceivedFrame(_logger, _peer.Id, command.ToString(), message.WireSize, HexDump.Format(message.WireBytes));
         }
 
-        if (message.Status != TransportMessageStatus.Ok)
+        if (message.Status is not (TransportMessageStatus.Ok or TransportMessageStatus.ChecksumPending))
         {
-            // Bitcoin Core drops such a message and keeps the connection.
-            bool badChecksum = message.Status == TransportMessageStatus.BadChecksum;
-            string why = badChecksum ? "checksum mismatch" : "malformed command";
-            PeerMetrics.FrameDropped(why);
-            Ignore(command, why);
-            InvokeHook(_config.OnRead, command, message.WireSize, null, new ProtocolException(badChecksum ? ProtocolError.BadChecksum : ProtocolError.InvalidCommand, why));
+            Drop(command, message.Status, message.WireSize);
             return;
         }
 
@@ -59,7 +54,7 @@ internal sealed class MessageRouter : IConnectionHandler
             return;
         }
 
-        Route(command, message.Payload, message.OwnedPayload, message.WireSize);
+        Route(command, message);
     }
 
     public bool IsAwaited(MessageCommand? command) => _peer.Stalls.IsAwaiting(command);
@@ -96,8 +91,38 @@ internal sealed class MessageRouter : IConnectionHandler
 
     public Exception CreateDisconnectedError() => new PeerDisconnectedException(_peer.DisconnectReason);
 
-    private void Route(MessageCommand command, in ReadOnlySequence<byte> payload, ArraySegment<byte> owned, int wireSize)
+    /// <summary>A frame Bitcoin Core drops while keeping the connection: a bad checksum or a malformed command.</summary>
+    private void Drop(MessageCommand command, TransportMessageStatus status, int wireSize)
     {
+        bool badChecksum = status == TransportMessageStatus.BadChecksum;
+        string why = badChecksum ? "checksum mismatch" : "malformed command";
+        PeerMetrics.FrameDropped(why);
+        Ignore(command, why);
+        InvokeHook(_config.OnRead, command, wireSize, null, new ProtocolException(badChecksum ? ProtocolError.BadChecksum : ProtocolError.InvalidCommand, why));
+    }
+
+    /// <summary>
+    /// Whether the message's checksum is good, waiting for a pending one (a large payload is decoded while its last
+    /// bytes are hashed); a bad one drops the frame, as before any decoding. Called before anything acts on the message.
+    /// </summary>
+    /// <param name="command">The command.</param>
+    /// <param name="wireSize">The frame's size.</param>
+    /// <param name="checking">The payload whose checksum is pending (<see cref="TransportMessage.Checking"/>), or null when it was verified.</param>
+    private bool Verified(MessageCommand command, int wireSize, LargePayload? checking)
+    {
+        var status = checking?.FinishChecksum() ?? TransportMessageStatus.Ok;
+        if (status == TransportMessageStatus.Ok)
+        {
+            return true;
+        }
+
+        Drop(command, status, wireSize);
+        return false;
+    }
+
+    private void Route(MessageCommand command, in TransportMessage message)
+    {
+        int wireSize = message.WireSize;
         var descriptor = BitcoinMessages.FindMessage(command);
         IMessageDispatcher<Peer>? set = null;
         if (descriptor is null)
@@ -116,6 +141,11 @@ internal sealed class MessageRouter : IConnectionHandler
         var admission = MessageAdmission.Decide(command, descriptor, set is not null, _peer.Handshake.View, _config.Services);
         if (admission.Verdict != AdmissionVerdict.Process)
         {
+            if (!Verified(command, wireSize, message.Checking))
+            {
+                return;
+            }
+
             if (admission.Verdict == AdmissionVerdict.Ignore)
             {
                 Ignore(command, admission.Why!);
@@ -130,12 +160,17 @@ internal sealed class MessageRouter : IConnectionHandler
         }
 
         var context = _peer.Handshake.ReadContext;
-        var reader = PayloadReader.Create(payload, owned, context, out byte[]? rented);
+        var reader = PayloadReader.Create(message.Payload, message.OwnedPayload, context, out byte[]? rented);
 
         try
         {
             if (descriptor is null)
             {
+                if (!Verified(command, wireSize, message.Checking))
+                {
+                    return;
+                }
+
                 PeerLog.Unknown(_logger, _peer.Id, command.ToString(), wireSize);
                 if (_config.Listener is { } listener)
                 {
@@ -158,16 +193,22 @@ internal sealed class MessageRouter : IConnectionHandler
             }
             else if (set is null)
             {
-                BitcoinMessages.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, null));
+                BitcoinMessages.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, message.Checking, null));
             }
             else
             {
-                set.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, set));
+                set.TryHandle(_peer, command, ref reader, new Decoded(this, wireSize, message.Checking, set));
             }
         }
         catch (ProtocolException e)
         {
-            // Only decoding throws it here: a listener's exceptions arrive wrapped in ListenerFailure.
+            // Only decoding throws it here: a listener's exceptions arrive wrapped in ListenerFailure. A payload that
+            // fails its checksum is a dropped frame, not a malformed message (its checksum was still pending).
+            if (!Verified(command, wireSize, message.Checking))
+            {
+                return;
+            }
+
             InvokeHook(_config.OnRead, command, wireSize, null, e);
             _peer.Disconnect(new DisconnectReason(DisconnectKind.ProtocolViolation, $"malformed {command}: {e.Message}", e.Error));
         }
@@ -185,10 +226,15 @@ internal sealed class MessageRouter : IConnectionHandler
     /// A decoded message, with its static type: the core rules apply to Bitcoin messages, then the message goes to the
     /// listener of its set, then to the read hook.
     /// </summary>
-    private void OnDecoded<TMessage>(TMessage message, int wireSize, IMessageDispatcher<Peer>? set)
+    private void OnDecoded<TMessage>(TMessage message, int wireSize, LargePayload? checking, IMessageDispatcher<Peer>? set)
         where TMessage : IMessage<TMessage>
     {
         var command = message.Command;
+        if (!Verified(command, wireSize, checking))
+        {
+            return;
+        }
+
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             PeerLog.Received(_logger, command.ToString(), wireSize, _peer.Id, MessageDescriber.Describe(message));
@@ -267,10 +313,10 @@ internal sealed class MessageRouter : IConnectionHandler
     }
 
     /// <summary>The generated dispatch's "any message" hook: hands each decoded message, typed, back to the router.</summary>
-    private readonly struct Decoded(MessageRouter router, int wireSize, IMessageDispatcher<Peer>? set) : IMessageHandler<Peer>
+    private readonly struct Decoded(MessageRouter router, int wireSize, LargePayload? checking, IMessageDispatcher<Peer>? set) : IMessageHandler<Peer>
     {
         public void OnMessage<TMessage>(Peer peer, TMessage message)
-            where TMessage : IMessage<TMessage> => router.OnDecoded(message, wireSize, set);
+            where TMessage : IMessage<TMessage> => router.OnDecoded(message, wireSize, checking, set);
     }
 
     /// <summary>Wraps an exception thrown by user code so that it is not mistaken for a decoding error.</summary>

@@ -16,8 +16,10 @@ namespace ProtoGen.Peers.Transport;
 /// On a machine with more than one core the hashing trails the filling on a thread-pool thread (one work item at a
 /// time, queued when at least <see cref="PipelineChunk"/> bytes wait), so the reading thread goes back to the socket
 /// at once: receiving and hashing overlap instead of taking turns. Only one thread hashes at a time (the "hashing
-/// role", taken with a compare-and-swap); when the last byte is in, the reading thread takes the role itself (waiting
-/// if a work item is in the middle of a piece, never for one that is still queued) and hashes what is left.
+/// role", taken with a compare-and-swap). When the last byte is in and much is left to hash, the message goes up with
+/// its checksum pending and is decoded while a work item finishes the hashing; the verdict is then taken with
+/// <see cref="FinishChecksum"/>, where the reading thread takes the role itself (waiting if a work item is in the middle
+/// of a piece, never for one that is still queued) and hashes whatever is left.
 /// </remarks>
 internal sealed class LargePayload : IThreadPoolWorkItem
 {
@@ -41,6 +43,7 @@ internal sealed class LargePayload : IThreadPoolWorkItem
     private int _hashed;
     private int _hashing;
     private int _queued;
+    private TransportMessageStatus? _verdict;
 
     private LargePayload(in FrameHeader header, ReadOnlySpan<byte> headerBytes, PayloadArrayPool? arrays)
     {
@@ -118,22 +121,56 @@ internal sealed class LargePayload : IThreadPoolWorkItem
         Advance(_filled + count);
     }
 
-    /// <summary>The whole message, its checksum verified; call once <see cref="IsComplete"/>.</summary>
+    /// <summary>
+    /// The whole message; call once <see cref="IsComplete"/>. When much of the payload is still to be hashed, the hashing
+    /// goes on on the thread pool and the message's status is <see cref="TransportMessageStatus.ChecksumPending"/>: the
+    /// reader decodes it meanwhile and then calls <see cref="TransportMessage.Verify"/> (<see cref="FinishChecksum"/>),
+    /// so the decode no longer waits for the last bytes' hashing. Otherwise the checksum is verified here.
+    /// </summary>
     public TransportMessage ToMessage()
     {
-        TakeHashingRole();
-        HashArrived();
-        Span<byte> hash = stackalloc byte[Hash256.Size];
-        _hash.GetHashAndReset(hash);
-        var status = BinaryPrimitives.ReadUInt32LittleEndian(hash) == _checksum ? TransportMessageStatus.Ok : TransportMessageStatus.BadChecksum;
         var payload = new ArraySegment<byte>(_payload, 0, _length);
+        var status = TransportMessageStatus.ChecksumPending;
+        if (!s_pipelined || _length - Volatile.Read(ref _hashed) < PipelineChunk)
+        {
+            status = FinishChecksum();
+        }
+        else if (Volatile.Read(ref _hashing) == 0 && Interlocked.CompareExchange(ref _queued, 1, 0) == 0)
+        {
+            // No work item is hashing (one that is goes on to the last byte): queue one. Whatever a race leaves
+            // unhashed, FinishChecksum hashes itself.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
         return new TransportMessage(
             Command,
             new ReadOnlySequence<byte>(payload),
             FrameHeader.Size + _length,
             SequenceOfTwo.Create(_header, payload),
             status,
-            payload);
+            payload,
+            status == TransportMessageStatus.ChecksumPending ? this : null);
+    }
+
+    /// <summary>
+    /// The checksum's verdict, <see cref="TransportMessageStatus.Ok"/> or <see cref="TransportMessageStatus.BadChecksum"/>,
+    /// once every byte has arrived: hashes what is left (after a work item in the middle of a piece) and compares. The
+    /// first call decides; later calls give the same answer.
+    /// </summary>
+    public TransportMessageStatus FinishChecksum()
+    {
+        if (_verdict is { } known)
+        {
+            return known;
+        }
+
+        TakeHashingRole();
+        HashArrived();
+        Span<byte> hash = stackalloc byte[Hash256.Size];
+        _hash.GetHashAndReset(hash);
+        var verdict = BinaryPrimitives.ReadUInt32LittleEndian(hash) == _checksum ? TransportMessageStatus.Ok : TransportMessageStatus.BadChecksum;
+        _verdict = verdict;
+        return verdict;
     }
 
     /// <summary>The hashing work item: hashes what has arrived, piece by piece, until it has caught up.</summary>

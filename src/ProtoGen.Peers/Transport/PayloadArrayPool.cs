@@ -16,6 +16,9 @@ internal sealed class PayloadArrayPool
 
     private readonly byte[]?[] _arrays = new byte[Capacity][];
 
+    // The array of the last large payload handed out, kept once its message is given up (ReclaimLent).
+    private byte[]? _lent;
+
     /// <summary>The number of arrays kept.</summary>
     public int Count
     {
@@ -82,6 +85,20 @@ internal sealed class PayloadArrayPool
         if (_arrays[smallest]!.Length < array.Length)
         {
             _arrays[smallest] = array;
+        }
+    }
+
+    /// <summary>Remembers the array of the large payload just handed out in a message: it is kept once that message is given up.</summary>
+    /// <param name="array">The array.</param>
+    public void Lend(byte[] array) => _lent = array;
+
+    /// <summary>The message handed out last has been given up: its array (if any) may hold the next large payload.</summary>
+    public void ReclaimLent()
+    {
+        if (_lent is { } array)
+        {
+            _lent = null;
+            Return(array);
         }
     }
 }

@@ -100,7 +100,7 @@ public class ChecksumLookaheadTests
         var statuses = new List<TransportMessageStatus>();
         while (transport.TryRead(ref buffer, out var message))
         {
-            statuses.Add(message.Status);
+            statuses.Add(message.Verify());
         }
 
         Assert.True(buffer.IsEmpty);
@@ -127,7 +127,7 @@ public class ChecksumLookaheadTests
             var buffer = new ReadOnlySequence<byte>(stream, start, end - start);
             while (transport.TryRead(ref buffer, out var message))
             {
-                statuses.Add(message.Status);
+                statuses.Add(message.Verify());
             }
 
             start = end - (int)buffer.Length;

@@ -66,7 +66,7 @@ public class LargePayloadTests
             done = transport.Filled(count, out message);
         }
 
-        Assert.Equal(TransportMessageStatus.Ok, message.Status);
+        Assert.Equal(TransportMessageStatus.Ok, message.Verify());
         Assert.Equal(block, message.OwnedPayload.ToArray());
         Assert.Equal(0, transport.HeldBytes);
         Assert.True(transport.DirectReadTarget.IsEmpty);
@@ -110,7 +110,7 @@ public class LargePayloadTests
                 done = transport.Filled(count, out message);
             }
 
-            Assert.Equal(corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok, message.Status);
+            Assert.Equal(corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok, message.Verify());
             Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.OwnedPayload.ToArray());
         }
     }
@@ -235,6 +235,98 @@ public class LargePayloadTests
         Assert.Equal(1, reader.FramesDropped);
     }
 
+    [Fact]
+    public void A_payload_whose_last_bytes_arrive_at_once_is_handed_up_before_its_hashing_ends_and_verified_on_demand()
+    {
+        // Two thirds of the block arrive in one piece: on a machine with more than one core the hashing of that rest
+        // goes on on the thread pool and the message comes up at once, its checksum pending; Verify gives the verdict
+        // (the same on a second call), and the payload is the frame's whatever the verdict.
+        var block = BlockData.Read(BlockData.Segwit1);
+        for (int round = 0; round < 20; round++)
+        {
+            var frame = FrameOf("block", block);
+            bool corrupt = round % 2 == 1;
+            if (corrupt)
+            {
+                frame[FrameHeader.Size + (block.Length / 3) + (round * 9_973)] ^= 0x04;
+            }
+
+            var message = ReadInTwo(frame);
+            var expected = corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok;
+            Assert.Equal(Environment.ProcessorCount > 1 ? TransportMessageStatus.ChecksumPending : expected, message.Status);
+            Assert.Equal(block.Length, message.OwnedPayload.Count);
+            Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.Payload.ToArray());
+            Assert.Equal(expected, message.Verify());
+            Assert.Equal(expected, message.Verify());
+        }
+    }
+
+    [Fact]
+    public async Task A_peer_drops_a_large_frame_that_fails_both_its_checksum_and_decoding_and_stays_connected()
+    {
+        // A block whose transaction count was corrupted cannot decode; decoded while its checksum is pending, it must
+        // still count as a dropped frame (as Bitcoin Core, which checks the checksum first), not as a malformed
+        // message that disconnects. The same bytes with a matching checksum do disconnect.
+        var received = new ConcurrentQueue<Hash256>();
+        var listener = new BitcoinListeners<Peers.Peer> { OnBlock = (_, b) => received.Enqueue(b.GetHash()) };
+        await using var raw = await RawPeer.ConnectAsync(TestConfig.Create(listener), PeerDirection.Inbound);
+        await raw.HandshakeAsync();
+
+        var block = BlockData.Read(BlockData.Segwit1);
+        var corrupt = FrameOf("block", block);
+        corrupt[FrameHeader.Size + 80] = 0xff;
+        await raw.SendRawAsync(corrupt);
+        await raw.SendRawAsync(FrameOf("block", block));
+        await raw.PingBarrierAsync();
+        Assert.True(raw.Peer.IsConnected);
+        Assert.Equal([BlockData.Load(BlockData.Segwit1).GetHash()], received);
+        Assert.Equal(1, raw.Peer.GetStats().MessagesIgnored);
+
+        var malformed = block.ToArray();
+        malformed[80] = 0xff;
+        await raw.SendRawAsync(FrameOf("block", malformed));
+        var reason = await Eventually.DisconnectedAsync(raw.Peer);
+        Assert.Equal(DisconnectKind.ProtocolViolation, reason.Kind);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_message_reader_drops_a_large_frame_that_fails_both_its_checksum_and_decoding(bool dispatch)
+    {
+        var block = BlockData.Read(BlockData.Segwit1);
+        var corrupt = FrameOf("block", block);
+        corrupt[FrameHeader.Size + 80] = 0xff;
+        var bytes = Concat(corrupt, FrameOf("block", block), Frame.ToArray(Magic, new PingMessage { Nonce = 3 }));
+        var options = new MessageStreamOptions { ReceiveBufferSize = 16 * 1024 };
+
+        await using var reader = new MessageReader(new MemoryStream(bytes), BitcoinNetwork.Regtest, options);
+        if (dispatch)
+        {
+            var blocks = new List<Hash256>();
+            long delivered = await reader.DispatchAllAsync<object?>(null, new BitcoinListeners<object?> { OnBlock = (_, b) => blocks.Add(b.GetHash()) });
+            Assert.Equal(2, delivered);
+            Assert.Equal([BlockData.Load(BlockData.Segwit1).GetHash()], blocks);
+        }
+        else
+        {
+            var frames = new List<FramedMessage>();
+            while (await reader.ReadAsync() is { } frame)
+            {
+                frames.Add(frame);
+            }
+
+            Assert.Equal([FrameStatus.BadChecksum, FrameStatus.Ok, FrameStatus.Ok], frames.Select(f => f.Status));
+        }
+
+        Assert.Equal(1, reader.FramesDropped);
+
+        var malformed = block.ToArray();
+        malformed[80] = 0xff;
+        await using var strict = new MessageReader(new MemoryStream(FrameOf("block", malformed)), BitcoinNetwork.Regtest, options);
+        await Assert.ThrowsAsync<ProtocolException>(async () => await strict.ReadAsync());
+    }
+
     private static byte[] FrameOf(string command, byte[] payload)
     {
         var frame = new byte[FrameHeader.Size + payload.Length];
@@ -244,6 +336,21 @@ public class LargePayloadTests
     }
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    /// <summary>
+    /// The frame of <paramref name="payload"/> fed to a new transport in two pieces, a third of it and the rest, so
+    /// that most of the payload is still to be hashed when its last byte arrives.
+    /// </summary>
+    private static TransportMessage ReadInTwo(byte[] frame)
+    {
+        var transport = new V1MessageTransport(BitcoinNetwork.Regtest);
+        var buffer = new ReadOnlySequence<byte>(frame, 0, frame.Length / 3);
+        Assert.False(transport.TryRead(ref buffer, out _));
+        buffer = new ReadOnlySequence<byte>(frame, frame.Length / 3, frame.Length - (frame.Length / 3));
+        Assert.True(transport.TryRead(ref buffer, out var message));
+        Assert.True(buffer.IsEmpty);
+        return message;
+    }
 
     /// <summary>Feeds <paramref name="stream"/> to the transport <paramref name="piece"/> bytes at a time, as a pipe would: unread bytes stay buffered.</summary>
     private static List<(string Command, TransportMessageStatus Status, byte[] Payload, int WireSize, byte[] WireBytes)> ReadInPieces(V1MessageTransport transport, byte[] stream, int piece, out bool filled)
@@ -258,7 +365,7 @@ public class LargePayloadTests
             var buffer = new ReadOnlySequence<byte>(stream, start, end - start);
             while (transport.TryRead(ref buffer, out var message))
             {
-                messages.Add((message.Command.ToString(), message.Status, message.Payload.ToArray(), message.WireSize, message.WireBytes.ToArray()));
+                messages.Add((message.Command.ToString(), message.Verify(), message.Payload.ToArray(), message.WireSize, message.WireBytes.ToArray()));
             }
 
             filled |= transport.HeldBytes > 0;
