@@ -116,7 +116,8 @@ public sealed partial class Peer
                 throw new PeerDisconnectedException(DisconnectReason);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
+            // Woken when the writer takes a message (or the peer ends), not by polling.
+            await _queue.WaitForRoomAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

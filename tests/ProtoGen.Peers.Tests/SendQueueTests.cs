@@ -136,6 +136,44 @@ public class SendQueueTests
     }
 
     [Fact]
+    public async Task SendAsync_on_a_full_queue_is_woken_by_the_writer_not_by_the_clock()
+    {
+        // The clock never moves: a sender that polled on a timer would wait for ever.
+        var (time, scheduler) = TestConfig.FakeClock();
+        await using var remote = new PipeRemote(TestConfig.Create(time: time, scheduler: scheduler) with { SendQueueCapacity = 1 }, peerOutput: TinyPipe);
+        await remote.HandshakeAsync();
+        Assert.True(remote.Peer.QueueMessage(Filler(4)));
+        await remote.WaitForUnreadAsync(30_000);
+        Assert.True(remote.Peer.QueueMessage(new PingMessage { Nonce = 3000 }));
+        var sends = Enumerable.Range(1, 3).Select(i => remote.Peer.SendAsync(new PingMessage { Nonce = 3000 + (ulong)i })).ToArray();
+        Assert.DoesNotContain(sends, s => s.IsCompleted);
+
+        // The remote drains: each waiting sender is let in as the writer takes a message.
+        var seen = new HashSet<ulong>();
+        await remote.ReceiveUntilAsync(f => f.Command == "ping" && seen.Add(f.Decode<PingMessage>().Nonce) && seen.IsSupersetOf([3000UL, 3001UL, 3002UL, 3003UL]));
+        await Task.WhenAll(sends).WaitAsync(PeerPair.Timeout);
+        Assert.Equal(0, remote.Peer.QueuedMessageCount);
+    }
+
+    [Fact]
+    public async Task SendAsync_waiting_for_room_fails_with_the_reason_when_the_peer_ends()
+    {
+        var (time, scheduler) = TestConfig.FakeClock();
+        await using var remote = new PipeRemote(TestConfig.Create(time: time, scheduler: scheduler) with { SendQueueCapacity = 1 }, peerOutput: TinyPipe);
+        await remote.HandshakeAsync();
+        Assert.True(remote.Peer.QueueMessage(Filler(5)));
+        await remote.WaitForUnreadAsync(30_000);
+        Assert.True(remote.Peer.QueueMessage(new PingMessage { Nonce = 4000 }));
+        var send = remote.Peer.SendAsync(new PingMessage { Nonce = 4001 });
+        Assert.False(send.IsCompleted);
+
+        var reason = new DisconnectReason(DisconnectKind.Requested, "ended while a sender waited for room");
+        remote.Peer.Disconnect(reason);
+        var error = await Assert.ThrowsAsync<PeerDisconnectedException>(() => send.WaitAsync(PeerPair.Timeout));
+        Assert.Equal(reason, error.Reason);
+    }
+
+    [Fact]
     public async Task Messages_queued_before_the_handshake_are_held_and_sent_after_it_in_order()
     {
         await using var remote = new PipeRemote(TestConfig.Create());
@@ -215,6 +253,42 @@ public class SendQueueTests
         }
 
         Assert.True(pair.Client.IsConnected && pair.Server.IsConnected);
+    }
+
+    [Fact]
+    public async Task Four_senders_awaiting_SendAsync_on_a_queue_of_one_all_get_through_each_in_order()
+    {
+        const int senders = 4;
+        const int perSender = 250;
+        const ulong marker = 0x5e4d_0000_0000_0000;
+        var received = new ConcurrentQueue<ulong>();
+        var listener = new BitcoinListeners<Peers.Peer>
+        {
+            OnPing = (_, p) =>
+            {
+                if ((p.Nonce & 0xffff_0000_0000_0000) == marker)
+                {
+                    received.Enqueue(p.Nonce);
+                }
+            },
+        };
+        await using var pair = await PeerPair.HandshakeAsync(TestConfig.Create() with { SendQueueCapacity = 1 }, TestConfig.Create(listener));
+
+        // Each sender has one message in flight; the other three wait for room and are woken as the writer takes one.
+        var sends = Enumerable.Range(0, senders).Select(t => Task.Run(async () =>
+        {
+            for (int i = 0; i < perSender; i++)
+            {
+                await pair.Client.SendAsync(new PingMessage { Nonce = marker | ((ulong)t << 32) | (uint)i });
+            }
+        }));
+        await Task.WhenAll(sends).WaitAsync(PeerPair.Timeout);
+
+        await Poll.UntilAsync(() => received.Count == senders * perSender, $"all {senders * perSender} messages delivered (now {received.Count})");
+        var bySender = received.GroupBy(n => (int)((n >> 32) & 0xffff)).ToDictionary(g => g.Key, g => g.Select(n => (int)(n & 0xffff_ffff)).ToList());
+        Assert.Equal(senders, bySender.Count);
+        Assert.All(bySender.Values, sequence => Assert.Equal(Enumerable.Range(0, perSender), sequence));
+        Assert.Equal(0, pair.Client.QueuedMessageCount);
     }
 
     private static Hash256 Hash(byte tag, int i)

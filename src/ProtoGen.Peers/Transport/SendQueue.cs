@@ -46,6 +46,9 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     private List<OutgoingMessage>? _held;
     private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
     private bool _waiting;
+
+    // Senders waiting for room in the user lane (SendAsync on a full queue); created only when one waits.
+    private TaskCompletionSource? _room;
     private int _userCount;
     private bool _open;
     private bool _closed;
@@ -181,10 +184,44 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     /// <param name="item">The message taken.</param>
     public void Taken(in OutgoingMessage item)
     {
-        if (item.User)
+        // The decrement is a full fence: a sender that published its wait before it is seen here.
+        if (item.User && Interlocked.Decrement(ref _userCount) < _capacity && Volatile.Read(ref _room) is not null)
         {
-            Interlocked.Decrement(ref _userCount);
+            WakeRoom();
         }
+    }
+
+    /// <summary>
+    /// Completes once the user lane has room (at once if it has) or the queue is closed: a sender offers its message
+    /// again then, and may find the room taken by another sender and wait again.
+    /// </summary>
+    public Task WaitForRoomAsync()
+    {
+        if (Volatile.Read(ref _userCount) < _capacity)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task room;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return Task.CompletedTask;
+            }
+
+            room = (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        // A full fence between publishing the wait and reading the count (the writer decrements, then looks for a
+        // waiter): a message taken before the wait was published is seen here.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _userCount) < _capacity)
+        {
+            WakeRoom();
+        }
+
+        return room;
     }
 
     /// <summary>Stops accepting messages; the writer drains what is queued.</summary>
@@ -195,6 +232,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
             _closed = true;
             Wake(false);
         }
+
+        WakeRoom();
     }
 
     /// <summary>Fails every message still queued or held with <paramref name="error"/> (after the writer has stopped).</summary>
@@ -236,6 +275,19 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     {
         (_items ??= new PooledQueue<OutgoingMessage>()).Enqueue(item);
         Wake(true);
+    }
+
+    /// <summary>Completes the senders' wait for room, if any waits (their continuations run on the thread pool).</summary>
+    private void WakeRoom()
+    {
+        TaskCompletionSource? room;
+        lock (_lock)
+        {
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
     }
 
     /// <summary>Completes the writer's wait, if it waits (its continuation runs on the thread pool, not under the lock).</summary>
