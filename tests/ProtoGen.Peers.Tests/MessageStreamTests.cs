@@ -1,7 +1,10 @@
 using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers.Framing;
+using ProtoGen.Peers.Tests.Infrastructure;
 using ProtoGen.Peers.Tests.Support;
 
 namespace ProtoGen.Peers.Tests;
@@ -108,6 +111,34 @@ public class MessageStreamTests
         Assert.Equal(1, await dispatching.DispatchAllAsync<object?>(null, new BitcoinListeners<object?> { OnPing = (_, m) => pings.Add(m.Nonce) }));
         Assert.Equal([2UL], pings);
         Assert.Equal(1, dispatching.FramesDropped);
+    }
+
+    [Fact]
+    public async Task A_reader_waiting_on_a_socket_after_a_block_holds_no_receive_buffer()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var accept = listener.AcceptSocketAsync();
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint).WaitAsync(PeerPair.Timeout);
+        using var server = await accept.WaitAsync(PeerPair.Timeout);
+        var pool = new CountingMemoryPool();
+        await using var writer = new MessageWriter(new NetworkStream(client, ownsSocket: false), Network);
+        await using var reader = new MessageReader(new NetworkStream(server, ownsSocket: false), Network, new MessageStreamOptions { Pool = pool });
+
+        // The block's rest is read straight from the socket into its array.
+        var block = BlockData.Load(BlockData.Segwit2);
+        var first = reader.ReadAsync().AsTask();
+        await writer.WriteAsync(block);
+        Assert.Equal(block.GetHash(), Assert.IsType<Block>((await first.WaitAsync(PeerPair.Timeout))!.Value.Message).GetHash());
+
+        // The next read waits for bytes without a receive buffer, and still gets the next message.
+        var next = reader.ReadAsync().AsTask();
+        await Task.Delay(200);
+        Assert.False(next.IsCompleted);
+        await Poll.UntilAsync(() => pool.Outstanding == 0, "a reader waiting after a block holds no pooled buffer");
+        await writer.WriteAsync(new PingMessage { Nonce = 5 });
+        Assert.Equal(5UL, Assert.IsType<PingMessage>((await next.WaitAsync(PeerPair.Timeout))!.Value.Message).Nonce);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -35,6 +36,7 @@ public sealed partial class MessageReader : IAsyncDisposable
     private ReadOnlySequence<byte> _buffer;
     private bool _holding;
     private bool _completed;
+    private bool _readDirect;
     private long _bytesRead;
     private long _framesDropped;
 
@@ -201,6 +203,7 @@ public sealed partial class MessageReader : IAsyncDisposable
 
             if (_transport.Filled(read, out var message))
             {
+                _readDirect = true;
                 return message;
             }
         }
@@ -209,6 +212,16 @@ public sealed partial class MessageReader : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
+        if (_readDirect)
+        {
+            // The pipe reader must not wait for the next bytes in a receive buffer (see LateReadiness).
+            _readDirect = false;
+            if (_options.UseZeroByteReads && _stream is NetworkStream socket)
+            {
+                await LateReadiness.WaitForDataAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled)
         {
