@@ -201,6 +201,24 @@ public class LargePayloadTests
     }
 
     [Fact]
+    public async Task A_remote_that_closes_right_after_a_whole_block_is_reported_as_closed_and_the_block_delivered()
+    {
+        // The block's end is read straight from the socket; the wait for more bytes after it must see the close.
+        var received = new ConcurrentQueue<Hash256>();
+        var listener = new BitcoinListeners<Peers.Peer> { OnBlock = (_, b) => received.Enqueue(b.GetHash()) };
+        await using var raw = await RawPeer.ConnectAsync(TestConfig.Create(listener), PeerDirection.Inbound);
+        await raw.HandshakeAsync();
+
+        await raw.SendRawAsync(FrameOf("block", BlockData.Read(BlockData.Segwit2)));
+        raw.CloseSending();
+
+        var reason = await Eventually.DisconnectedAsync(raw.Peer);
+        Assert.Equal(DisconnectKind.RemoteClosed, reason.Kind);
+        Assert.DoesNotContain("middle of a frame", reason.Detail, StringComparison.Ordinal);
+        Assert.Equal([BlockData.Load(BlockData.Segwit2).GetHash()], received);
+    }
+
+    [Fact]
     public async Task A_stream_that_ends_inside_a_large_frame_is_truncated()
     {
         var frame = FrameOf("block", BlockData.Read(BlockData.Block413567));
@@ -242,6 +260,7 @@ public class LargePayloadTests
         // goes on on the thread pool and the message comes up at once, its checksum pending; Verify gives the verdict
         // (the same on a second call), and the payload is the frame's whatever the verdict.
         var block = BlockData.Read(BlockData.Segwit1);
+        int pending = 0;
         for (int round = 0; round < 20; round++)
         {
             var frame = FrameOf("block", block);
@@ -253,11 +272,23 @@ public class LargePayloadTests
 
             var message = ReadInTwo(frame);
             var expected = corrupt ? TransportMessageStatus.BadChecksum : TransportMessageStatus.Ok;
-            Assert.Equal(Environment.ProcessorCount > 1 ? TransportMessageStatus.ChecksumPending : expected, message.Status);
+            // A work item already hashing the first third goes on into the rest; if this thread is held up long enough
+            // (a loaded machine) it finishes first, and the verdict is known at once.
+            Assert.Contains(message.Status, new[] { TransportMessageStatus.ChecksumPending, expected });
+            pending += message.Status == TransportMessageStatus.ChecksumPending ? 1 : 0;
             Assert.Equal(block.Length, message.OwnedPayload.Count);
             Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), message.Payload.ToArray());
             Assert.Equal(expected, message.Verify());
             Assert.Equal(expected, message.Verify());
+        }
+
+        if (Environment.ProcessorCount > 1)
+        {
+            Assert.True(pending > 0, "no round handed its message up with the checksum pending");
+        }
+        else
+        {
+            Assert.Equal(0, pending);
         }
     }
 
