@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using ProtoGen.Bitcoin;
 using ProtoGen.Bitcoin.Framing;
 using ProtoGen.Peers.Tests.Infrastructure;
+using ProtoGen.Peers.Tests.Support;
 
 namespace ProtoGen.Peers.Tests;
 
@@ -102,6 +103,24 @@ public class ReceiveBudgetTests
         await Eventually.TrueAsync(() => served.Peer.GetStats().PartialMessageBytes == FrameHeader.Size + Sent, "the requested block's bytes were read");
         Assert.Equal(1, budget.GetStats().PausedReceivers);
         Assert.True(budget.GetStats().PartialMessageBytes > Budget);
+    }
+
+    [Fact]
+    public async Task A_peer_that_has_received_a_whole_block_and_gone_quiet_holds_nothing_against_the_budget()
+    {
+        // The block's end is read straight from the socket; nothing follows it, so no later read updates the count.
+        var budget = new PeerBudget(maxPartialMessageBytes: 4 * Declared);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = new BitcoinListeners<Peers.Peer> { OnBlock = (_, _) => arrived.TrySetResult() };
+        var config = ProtocolConfig.Create() with { Budget = budget, Listener = listener, V2Transport = V2TransportMode.Off };
+        await using var sender = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+        await sender.HandshakeAsync();
+
+        await sender.SendAsync(BlockData.Load(BlockData.Segwit2));
+        await arrived.Task.WaitAsync(PeerPair.Timeout);
+        await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes == 0, "the delivered block no longer counts as incomplete");
+        Assert.True(budget.GetStats().PeakPartialMessageBytes >= Declared, "the block was counted while it arrived");
+        Assert.Equal(0, sender.Peer.GetStats().PartialMessageBytes);
     }
 
     /// <summary>The header of a block message of <see cref="Declared"/> bytes and the first <paramref name="bytes"/> of its payload.</summary>

@@ -36,6 +36,9 @@ internal sealed partial class Connection
             Interlocked.Add(ref _bytesRead, read);
             if (_transport.Filled(read, out var message))
             {
+                // The payload is whole: it no longer counts as an incomplete message (the read loop updates this only
+                // after its next read, which an idle connection may not make for a long time).
+                _flow.Holding(_transport.HeldBytes);
                 if (_handler.IsActive)
                 {
                     _handler.OnReceived(message);
