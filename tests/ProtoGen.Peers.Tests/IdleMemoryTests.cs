@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ProtoGen.Bitcoin;
 using ProtoGen.Peers.Tests.Infrastructure;
 using ProtoGen.Peers.Tests.Support;
@@ -39,6 +40,46 @@ public class IdleMemoryTests
         // reader take a buffer and wait in it).
         await Poll.UntilAsync(() => pool.Outstanding == 0, "an idle pair holds no pooled buffer after a block");
         Assert.Equal(0, pool.DoubleReturns);
+    }
+
+    [Fact]
+    public async Task An_idle_peer_does_not_keep_the_array_of_the_block_it_received_last()
+    {
+        // The block's end is read straight from the socket; the wait for the next bytes that follows must not keep it.
+        WeakReference? payload = null;
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = new BitcoinListeners<Peers.Peer>
+        {
+            OnBlock = (_, block) =>
+            {
+                payload = PayloadArrayOf(block);
+                arrived.TrySetResult();
+            },
+        };
+        var clock = FakeClockParts.Create();
+        await using var pair = await PeerPair.HandshakeAsync(
+            TestConfig.Create(time: clock.Time, scheduler: clock.Scheduler),
+            TestConfig.Create(time: clock.Time, scheduler: clock.Scheduler) with { Listener = listener });
+
+        Assert.True(pair.Client.PushBlock(BlockData.Load(BlockData.Segwit2), InventoryType.WitnessBlock));
+        await arrived.Task.WaitAsync(PeerPair.Timeout);
+        await Poll.UntilAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !payload!.IsAlive;
+            },
+            "the delivered block's payload array was collected while the peer waits for more");
+        Assert.True(pair.Server.IsConnected);
+    }
+
+    /// <summary>A weak reference to the array a decoded block reads its scripts from (its payload's).</summary>
+    private static WeakReference PayloadArrayOf(Block block)
+    {
+        Assert.True(MemoryMarshal.TryGetArray(block.Transactions[0].Outputs[0].ScriptPubKey.Memory, out var segment));
+        Assert.True(segment.Array!.Length >= 900_000, $"the script lies in the payload's array ({segment.Array.Length} bytes)");
+        return new WeakReference(segment.Array);
     }
 
     /// <summary>A fake clock with its own scheduler, so that no keep-alive traffic wakes the idle pair.</summary>

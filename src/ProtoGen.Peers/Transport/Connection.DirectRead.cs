@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,12 +41,6 @@ internal sealed partial class Connection
                 if (_handler.IsActive)
                 {
                     _handler.OnReceived(message);
-                }
-
-                if (_options.UseZeroByteReads && stream is NetworkStream socket)
-                {
-                    // Before the pipe reader's next read: it must not wait in a receive buffer (see LateReadiness).
-                    await LateReadiness.WaitForDataAsync(socket, token).ConfigureAwait(false);
                 }
 
                 return true;

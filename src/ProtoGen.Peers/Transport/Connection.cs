@@ -223,9 +223,20 @@ internal sealed partial class Connection
                     break;
                 }
 
-                if (buffer.IsEmpty && _stream is not null && !await ReadDirectAsync(_stream, token).ConfigureAwait(false))
+                if (buffer.IsEmpty && _stream is not null && !_transport.DirectReadTarget.IsEmpty)
                 {
-                    break;
+                    if (!await ReadDirectAsync(_stream, token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    // Before the pipe reader's next read, which must not wait in a receive buffer (see LateReadiness).
+                    // Here and not in ReadDirectAsync, whose state would keep the delivered payload's array alive
+                    // for as long as the wait lasts.
+                    if (_options.UseZeroByteReads && _stream is NetworkStream socket)
+                    {
+                        await LateReadiness.WaitForDataAsync(socket, token).ConfigureAwait(false);
+                    }
                 }
             }
         }
