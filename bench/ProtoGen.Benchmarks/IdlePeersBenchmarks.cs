@@ -14,7 +14,9 @@ namespace ProtoGen.Benchmarks;
 /// an idle period, and prints them (<c>// IdlePeers</c> lines); the benchmark pings every client once and waits for
 /// every pong (the cost of a round over all peers). Pairs default to 200 (the CI size); set
 /// <c>PROTOGEN_IDLE_PAIRS</c> (and <c>PROTOGEN_IDLE_SECONDS</c>, default 2) for the large run, with the file-descriptor
-/// limit raised (scripts/bench-idle-peers.sh).
+/// limit raised (scripts/bench-idle-peers.sh). With <c>PROTOGEN_IDLE_AFTER_BLOCK=1</c> every client first sends its
+/// server a block (413567, 1 MB: larger than a receive buffer, so its end is read straight from the socket), and the
+/// idle measurement starts once every server has received it: what a peer keeps after a large message.
 /// </summary>
 [MemoryDiagnoser]
 public class IdlePeersBenchmarks
@@ -54,6 +56,12 @@ public class IdlePeersBenchmarks
             peer.WaitForHandshakeAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
         }
 
+        bool afterBlock = Environment.GetEnvironmentVariable("PROTOGEN_IDLE_AFTER_BLOCK") == "1";
+        if (afterBlock)
+        {
+            SendEveryServerABlock();
+        }
+
         Thread.Sleep(500);
         var connected = Measure();
         int seconds = int.TryParse(Environment.GetEnvironmentVariable("PROTOGEN_IDLE_SECONDS"), CultureInfo.InvariantCulture, out int s) ? s : 2;
@@ -64,7 +72,7 @@ public class IdlePeersBenchmarks
         int peers = 2 * Pairs;
         Check.Equal(peers, _clients.Concat(_servers).Count(p => p.IsConnected), "every peer stayed connected");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// IdlePeers pairs={Pairs} peers={peers}: managed {(idle.Managed - before.Managed) / (double)peers:F0} B/peer, RSS {(idle.Rss - before.Rss) / (double)peers:F0} B/peer, threads {before.Threads} -> {connected.Threads} -> {idle.Threads}, CPU {cpu.TotalMilliseconds:F0} ms over {seconds} s idle"));
+            $"// IdlePeers pairs={Pairs} peers={peers}{(afterBlock ? " after a block each" : string.Empty)}: managed {(idle.Managed - before.Managed) / (double)peers:F0} B/peer, RSS {(idle.Rss - before.Rss) / (double)peers:F0} B/peer, threads {before.Threads} -> {connected.Threads} -> {idle.Threads}, CPU {cpu.TotalMilliseconds:F0} ms over {seconds} s idle"));
     }
 
     /// <summary>Disconnects every peer.</summary>
@@ -96,6 +104,42 @@ public class IdlePeersBenchmarks
 
         Task.WhenAll(pings).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
         return pings.Length;
+    }
+
+    /// <summary>
+    /// Each client sends its server block 413567, sixteen pairs at a time (unrequested blocks: more at once would
+    /// exhaust the shared 32 MB budget for incomplete messages, whose holders then pause until the deadline); returns
+    /// once every server has received its block.
+    /// </summary>
+    private void SendEveryServerABlock()
+    {
+        const int Wave = 16;
+        var block = WireSerializer.Decode<Block>(BlockCorpus.Read(BlockCorpus.Legacy));
+        int size = WireSerializer.GetEncodedSize(block);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        for (int start = 0; start < _clients.Count; start += Wave)
+        {
+            int end = Math.Min(start + Wave, _clients.Count);
+            var received = new long[end - start];
+            for (int i = start; i < end; i++)
+            {
+                received[i - start] = _servers[i].GetStats().BytesReceived;
+                Check.True(_clients[i].PushBlock(block, InventoryType.WitnessBlock), "the block was queued");
+            }
+
+            for (int i = start; i < end; i++)
+            {
+                while (_servers[i].GetStats().BytesReceived - received[i - start] < size)
+                {
+                    if (DateTime.UtcNow >= deadline)
+                    {
+                        Check.True(false, $"every server received its block within two minutes (server {i}: {_servers[i].GetStats().BytesReceived - received[i - start]} of {size} bytes; {PeerBudget.Shared.GetStats()})");
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }
+        }
     }
 
     private static PeerConfig Config() => new()
