@@ -18,3 +18,5 @@ exe="$artifacts/bin/ProtoGen.Benchmarks/release/ProtoGen.Benchmarks"
 "$exe" --socket-loop blocks 64 2 reuse
 "$exe" --ping-loop v2 1
 "$exe" --alloc v2 1 types
+# Benchmark 4 with a block received by every server first (200 pairs): what an idle peer keeps after a large message.
+PROTOGEN_IDLE_AFTER_BLOCK=1 "$exe" --filter '*IdlePeersBenchmarks*' --job Dry --artifacts "$artifacts/idle-after-block"
