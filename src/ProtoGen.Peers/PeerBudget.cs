@@ -9,8 +9,9 @@ namespace ProtoGen.Peers;
 /// waiting in receive buffers, and the bytes queued for sending but not yet handed to the socket. Every peer also has
 /// its own bound (<see cref="PeerConfig.MaxSendBuffer"/>, and one message of at most 4,000,000 bytes being received).
 /// When a total is over its budget, peers holding bytes nobody asked for stop being read (TCP backpressure then holds
-/// the sender); a peer still paused and holding bytes after <see cref="Deadline"/> while the budget is still exceeded
-/// is disconnected (<see cref="DisconnectKind.ResourceLimit"/>). Data we asked for (a block answering our getdata)
+/// the sender), except a peer filling a large payload that already counts whole (reading its rest adds nothing, and
+/// its end gives the count back); a peer still paused, or still filling, after <see cref="Deadline"/> while the budget
+/// is still exceeded is disconnected (<see cref="DisconnectKind.ResourceLimit"/>). Data we asked for (a block answering our getdata)
 /// is never paused. Peers of one node share one budget; <see cref="Shared"/> is the default for every configuration.
 /// Thread-safe.
 /// </summary>

@@ -129,17 +129,18 @@ public class ConfigurationTests
             await host.StartAsync();
             var magic = BitcoinNetwork.Regtest.Magic;
 
-            // A peer that declares a 2,000,000-byte message and sends 1,500,000 bytes of it holds more than the node's
-            // 1 MiB budget: it stops being read (with the default 32 MiB budget it would not).
+            // A peer that declares a 2,000,000-byte message and sends 1,500,000 bytes of it is counted whole against
+            // the node's budget, which it exceeds (1 MiB; the default 32 MiB would not be): the over-budget deadline
+            // (five minutes here) now runs for it.
             using var holder = new Socket(SocketType.Stream, ProtocolType.Tcp);
             await holder.ConnectAsync(node.LocalEndPoint!).WaitAsync(TestHosts.Timeout);
             var partial = new byte[FrameHeader.Size + 1_500_000];
             new FrameHeader(magic, MessageCommand.Parse("block"), 2_000_000, 0).WriteTo(partial);
             await holder.SendAsync(Frame.ToArray(magic, Version()));
             await holder.SendAsync(Frame.ToArray(magic, new VerAckMessage()));
-            _ = holder.SendAsync(partial); // completes only if the node reads it all, which it must not
-            await Poll.UntilAsync(() => node.GetBudgetStats().PausedReceivers == 1, "the holder paused over the budget");
-            Assert.True(node.GetBudgetStats().PartialMessageBytes > 1_048_576);
+            await holder.SendAsync(partial).WaitAsync(TestHosts.Timeout);
+            await Poll.UntilAsync(() => node.GetBudgetStats().PartialMessageBytes >= 2_000_000, "the holder's message counted whole against the node's budget");
+            Assert.True(node.GetBudgetStats().PartialMessageBytes > budget.MaxPartialMessageBytes);
 
             // The one inbound slot is taken: the next connection is refused, as the admission counters say.
             using var second = new Socket(SocketType.Stream, ProtocolType.Tcp);

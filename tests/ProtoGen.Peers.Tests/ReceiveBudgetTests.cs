@@ -90,7 +90,8 @@ public class ReceiveBudgetTests
         // v1 framing: the raw hog opens with a partial message, not a version header.
         var config = ProtocolConfig.Create() with { Budget = budget, V2Transport = V2TransportMode.Off };
         await using var hog = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
-        await hog.SendRawAsync(IncompleteBlock(config.Network.Magic, Budget + (64 * 1024)));
+        // Under a quarter of its 4 MB claim: held in the receive buffers, not yet a payload counted whole, so paused.
+        await hog.SendRawAsync(IncompleteBlock(config.Network.Magic, Budget + (64 * 1024), declared: 4_000_000));
         await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers == 1, "the unrequested holder paused");
 
         await using var served = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
@@ -123,11 +124,108 @@ public class ReceiveBudgetTests
         Assert.Equal(0, sender.Peer.GetStats().PartialMessageBytes);
     }
 
-    /// <summary>The header of a block message of <see cref="Declared"/> bytes and the first <paramref name="bytes"/> of its payload.</summary>
-    private static byte[] IncompleteBlock(uint magic, int bytes)
+    [Fact]
+    public async Task Unrequested_blocks_counted_whole_over_the_budget_are_read_to_the_end_without_waiting_for_the_deadline()
+    {
+        // Four senders each send 30 % of a 1 MB block (over a quarter: a block is counted whole once a quarter is in)
+        // against a budget of 2.5 MB, then the rest. Reading the rest of a payload already counted adds nothing and its
+        // end gives the count back, so those are read to the end and the paused ones follow; had the counted ones been
+        // paused too, nothing would move until the deadline, and the clock here never moves.
+        var clock = new ProtocolClock();
+        var budget = new PeerBudget(maxPartialMessageBytes: 2_500_000);
+        var received = 0;
+        var listener = new BitcoinListeners<Peers.Peer> { OnBlock = (_, _) => Interlocked.Increment(ref received) };
+        var config = ProtocolConfig.Create(clock) with { Budget = budget, Listener = listener, V2Transport = V2TransportMode.Off };
+        var frame = Frame.ToArray(config.Network.Magic, BlockData.Load(BlockData.Block413567));
+        int first = frame.Length * 3 / 10;
+        var senders = new List<RawPeer>();
+        try
+        {
+            for (int i = 0; i < Holders; i++)
+            {
+                var sender = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+                senders.Add(sender);
+                await sender.HandshakeAsync();
+            }
+
+            foreach (var sender in senders)
+            {
+                await sender.SendRawAsync(frame[..first]);
+            }
+
+            // Those that got a quarter in are counted whole; the budget is exhausted once three are (any left holding
+            // less than a quarter are paused with what they got).
+            await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes > budget.MaxPartialMessageBytes, "the budget exhausted");
+            foreach (var sender in senders)
+            {
+                await sender.SendRawAsync(frame[first..]);
+            }
+
+            await Eventually.TrueAsync(() => Volatile.Read(ref received) == Holders, "every block arrived");
+            Assert.All(senders, s => Assert.True(s.Peer.IsConnected));
+            await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes == 0, "nothing left counted");
+            Assert.Equal(0, budget.GetStats().Disconnects);
+        }
+        finally
+        {
+            foreach (var sender in senders)
+            {
+                await sender.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_sender_that_stops_inside_a_block_counted_whole_is_ended_at_the_deadline_though_never_paused()
+    {
+        // Two senders each send 40 % of a 1 MB block (each counted whole) and stop: the budget (1.5 MB) is exhausted,
+        // neither is paused (each is filling a counted payload), and once the deadline has passed those whose clock
+        // runs (over the budget while they filled) are ended until what is left fits.
+        var clock = new ProtocolClock();
+        var budget = new PeerBudget(maxPartialMessageBytes: 1_500_000);
+        var config = ProtocolConfig.Create(clock) with { Budget = budget, HandshakeTimeout = TimeSpan.FromHours(1), V2Transport = V2TransportMode.Off };
+        var holders = new List<RawPeer>();
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var holder = await RawPeer.ConnectAsync(config, PeerDirection.Inbound);
+                holders.Add(holder);
+                await holder.SendRawAsync(IncompleteBlock(config.Network.Magic, Declared * 4 / 10));
+            }
+
+            await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes >= 2 * Declared, "both blocks counted whole");
+            Assert.Equal(0, budget.GetStats().PausedReceivers);
+
+            clock.Advance(budget.Deadline + ProtocolClock.Tick);
+            await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes <= budget.MaxPartialMessageBytes, "what is left fits the budget");
+            var ended = holders.Where(h => !h.Peer.IsConnected).ToList();
+            Assert.NotEmpty(ended);
+            foreach (var holder in ended)
+            {
+                var reason = await Eventually.DisconnectedAsync(holder.Peer);
+                Assert.Equal(DisconnectKind.ResourceLimit, reason.Kind);
+                Assert.Contains("unrequested incomplete message", reason.Detail, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(ended.Count, (int)budget.GetStats().Disconnects);
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                await holder.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(0, budget.GetStats().PartialMessageBytes);
+    }
+
+    /// <summary>The header of a block message of <paramref name="declared"/> bytes and the first <paramref name="bytes"/> of its payload.</summary>
+    private static byte[] IncompleteBlock(uint magic, int bytes, int declared = Declared)
     {
         var frame = new byte[FrameHeader.Size + bytes];
-        new FrameHeader(magic, Block.Command, Declared, 0).WriteTo(frame);
+        new FrameHeader(magic, Block.Command, declared, 0).WriteTo(frame);
         BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(FrameHeader.Size), 1);
         return frame;
     }

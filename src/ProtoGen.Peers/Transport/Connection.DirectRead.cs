@@ -38,6 +38,7 @@ internal sealed partial class Connection
                 // The payload is whole: it no longer counts as an incomplete message (the read loop updates this only
                 // after its next read, which an idle connection may not make for a long time).
                 _flow.Holding(_transport.HeldBytes);
+                _flow.NotFillingOverBudget();
                 if (_handler.IsActive)
                 {
                     _handler.OnReceived(message);
@@ -47,10 +48,7 @@ internal sealed partial class Connection
             }
 
             _flow.Holding(_transport.HeldBytes);
-            if (_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(default))))
-            {
-                await _flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
-            }
+            await CheckReceiveBudgetAsync(default, token).ConfigureAwait(false);
 
             target = _transport.DirectReadTarget;
         }

@@ -193,6 +193,9 @@ internal sealed partial class Connection
                         }
 
                         _handler.OnReceived(message);
+
+                        // A payload filled over the budget is whole now: its deadline stops.
+                        _flow.NotFillingOverBudget();
                     }
                 }
                 finally
@@ -210,12 +213,10 @@ internal sealed partial class Connection
                 }
 
                 // What is left is the start of an incomplete message: it counts against the shared receive budget, and
-                // while that is exhausted a peer holding bytes nobody asked for is not read.
+                // while that is exhausted a peer holding bytes nobody asked for is not read, unless it is filling a
+                // large payload that already counts whole (see CheckReceiveBudgetAsync).
                 _flow.Holding(buffer.Length + _transport.HeldBytes);
-                if (_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(buffer))))
-                {
-                    await _flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token).ConfigureAwait(false);
-                }
+                await CheckReceiveBudgetAsync(buffer, token).ConfigureAwait(false);
 
                 if (result.IsCompleted)
                 {
@@ -257,6 +258,30 @@ internal sealed partial class Connection
             _handler.OnUnexpectedError(e);
             _handler.OnConnectionEnded(new DisconnectReason(DisconnectKind.TransportError, $"reader failed: {e.GetType().Name}: {e.Message}"));
         }
+    }
+
+    /// <summary>
+    /// After a read, while the shared receive budget is exhausted and the incomplete message held is one nobody asked
+    /// for: pauses, except while a large payload is being filled, which already counts whole (reading its rest adds
+    /// nothing, and only its end gives the count back, so pausing it would hold the budget until the deadline). The
+    /// deadline runs for such a payload all the same.
+    /// </summary>
+    private ValueTask CheckReceiveBudgetAsync(in ReadOnlySequence<byte> unread, CancellationToken token)
+    {
+        if (!_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(unread))))
+        {
+            _flow.NotFillingOverBudget();
+            return ValueTask.CompletedTask;
+        }
+
+        if (!_transport.DirectReadTarget.IsEmpty)
+        {
+            _flow.FillingOverBudget(_options.Time.GetUtcNow());
+            return ValueTask.CompletedTask;
+        }
+
+        _flow.NotFillingOverBudget();
+        return new ValueTask(_flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token));
     }
 
     private string RemoteClosedDetail(in ReadOnlySequence<byte> unread)

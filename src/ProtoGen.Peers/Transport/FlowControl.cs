@@ -22,6 +22,8 @@ internal sealed class FlowControl
     private long _held;
     private TaskCompletionSource? _sendRoom;
     private DateTimeOffset? _receivePausedSince;
+    private DateTimeOffset? _fillingOverBudgetSince;
+    private bool _fillingOverBudget;
     private DateTimeOffset? _sendPausedSince;
     private bool _released;
 
@@ -183,6 +185,42 @@ internal sealed class FlowControl
     /// <param name="requested">Whether the incomplete message answers one of our requests.</param>
     public bool MustPauseReceiving(bool requested) => !requested && Volatile.Read(ref _held) > 0 && _budget.ReceiveOverBudget;
 
+    /// <summary>
+    /// Instead of a pause while the shared receive budget is exhausted: the connection is filling a large payload that
+    /// already counts whole, so reading the rest adds nothing and its end gives the count back. It goes on reading, but
+    /// the deadline runs for it from the first such call as for a paused one (a remote that stops sending in the middle
+    /// is still ended). <see cref="NotFillingOverBudget"/> stops the clock.
+    /// </summary>
+    /// <param name="now">The time.</param>
+    public void FillingOverBudget(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_fillingOverBudgetSince is null)
+            {
+                _fillingOverBudgetSince = now;
+                Volatile.Write(ref _fillingOverBudget, true);
+                _next.Lower(NextDeadline.Add(now.UtcTicks, _budget.Deadline));
+            }
+        }
+    }
+
+    /// <summary>The connection is no longer filling a counted payload over the budget (it finished it, or the budget has room).</summary>
+    public void NotFillingOverBudget()
+    {
+        // The read loop calls this after every read: take the lock only when the clock runs.
+        if (!Volatile.Read(ref _fillingOverBudget))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _fillingOverBudgetSince = null;
+            Volatile.Write(ref _fillingOverBudget, false);
+        }
+    }
+
     /// <summary>Waits until the shared receive budget has room again (or the connection stops).</summary>
     /// <param name="now">The time, for the pause's deadline.</param>
     /// <param name="cancellationToken">Ends the wait when the connection stops.</param>
@@ -219,7 +257,7 @@ internal sealed class FlowControl
         long due = NextDeadline.Never;
         lock (_lock)
         {
-            if (_receivePausedSince is { } r)
+            if ((_receivePausedSince ?? _fillingOverBudgetSince) is { } r)
             {
                 due = Math.Min(due, NextDeadline.Add(r.UtcTicks, _budget.Deadline));
             }
@@ -241,7 +279,7 @@ internal sealed class FlowControl
         DateTimeOffset? sending;
         lock (_lock)
         {
-            receiving = _receivePausedSince;
+            receiving = _receivePausedSince ?? _fillingOverBudgetSince;
             sending = _sendPausedSince;
         }
 
