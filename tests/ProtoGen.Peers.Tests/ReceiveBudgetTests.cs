@@ -60,14 +60,7 @@ public class ReceiveBudgetTests
                 await Eventually.TrueAsync(() => budget.GetStats().PausedReceivers == 0 || holders.Any(h => !h.Peer.IsConnected), "a paused holder ended");
             }
 
-            var ended = holders.Where(h => !h.Peer.IsConnected).ToList();
-            Assert.NotEmpty(ended);
-            foreach (var holder in ended)
-            {
-                var reason = await Eventually.DisconnectedAsync(holder.Peer);
-                Assert.Equal(DisconnectKind.ResourceLimit, reason.Kind);
-                Assert.Contains("unrequested incomplete message", reason.Detail, StringComparison.Ordinal);
-            }
+            var ended = await AssertEndedOverBudgetAsync(holders);
 
             await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes <= Budget, "what is left fits the budget");
             Assert.Equal(ended.Count, (int)budget.GetStats().Disconnects);
@@ -199,14 +192,7 @@ public class ReceiveBudgetTests
 
             clock.Advance(budget.Deadline + ProtocolClock.Tick);
             await Eventually.TrueAsync(() => budget.GetStats().PartialMessageBytes <= budget.MaxPartialMessageBytes, "what is left fits the budget");
-            var ended = holders.Where(h => !h.Peer.IsConnected).ToList();
-            Assert.NotEmpty(ended);
-            foreach (var holder in ended)
-            {
-                var reason = await Eventually.DisconnectedAsync(holder.Peer);
-                Assert.Equal(DisconnectKind.ResourceLimit, reason.Kind);
-                Assert.Contains("unrequested incomplete message", reason.Detail, StringComparison.Ordinal);
-            }
+            var ended = await AssertEndedOverBudgetAsync(holders);
 
             Assert.Equal(ended.Count, (int)budget.GetStats().Disconnects);
         }
@@ -219,6 +205,21 @@ public class ReceiveBudgetTests
         }
 
         Assert.Equal(0, budget.GetStats().PartialMessageBytes);
+    }
+
+    /// <summary>The holders that ended, at least one, each for holding an unrequested incomplete message over the budget.</summary>
+    private static async Task<List<RawPeer>> AssertEndedOverBudgetAsync(List<RawPeer> holders)
+    {
+        var ended = holders.Where(h => !h.Peer.IsConnected).ToList();
+        Assert.NotEmpty(ended);
+        foreach (var holder in ended)
+        {
+            var reason = await Eventually.DisconnectedAsync(holder.Peer);
+            Assert.Equal(DisconnectKind.ResourceLimit, reason.Kind);
+            Assert.Contains("unrequested incomplete message", reason.Detail, StringComparison.Ordinal);
+        }
+
+        return ended;
     }
 
     /// <summary>The header of a block message of <paramref name="declared"/> bytes and the first <paramref name="bytes"/> of its payload.</summary>

@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -216,10 +215,7 @@ public sealed partial class MessageReader : IAsyncDisposable
         {
             // The pipe reader must not wait for the next bytes in a receive buffer (see LateReadiness).
             _readDirect = false;
-            if (_options.UseZeroByteReads && _stream is NetworkStream socket)
-            {
-                await LateReadiness.WaitForDataAsync(socket, cancellationToken).ConfigureAwait(false);
-            }
+            await LateReadiness.WaitForDataAsync(_stream!, _options.UseZeroByteReads, cancellationToken).ConfigureAwait(false);
         }
 
         var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -234,10 +234,7 @@ internal sealed partial class Connection
                     // Before the pipe reader's next read, which must not wait in a receive buffer (see LateReadiness).
                     // Here and not in ReadDirectAsync, whose state would keep the delivered payload's array alive
                     // for as long as the wait lasts.
-                    if (_options.UseZeroByteReads && _stream is NetworkStream socket)
-                    {
-                        await LateReadiness.WaitForDataAsync(socket, token).ConfigureAwait(false);
-                    }
+                    await LateReadiness.WaitForDataAsync(_stream, _options.UseZeroByteReads, token).ConfigureAwait(false);
                 }
             }
         }
@@ -268,20 +265,15 @@ internal sealed partial class Connection
     /// </summary>
     private ValueTask CheckReceiveBudgetAsync(in ReadOnlySequence<byte> unread, CancellationToken token)
     {
-        if (!_flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(unread))))
-        {
-            _flow.NotFillingOverBudget();
-            return ValueTask.CompletedTask;
-        }
-
-        if (!_transport.DirectReadTarget.IsEmpty)
+        bool pause = _flow.MustPauseReceiving(_handler.IsAwaited(_transport.PendingCommand(unread)));
+        if (pause && !_transport.DirectReadTarget.IsEmpty)
         {
             _flow.FillingOverBudget(_options.Time.GetUtcNow());
             return ValueTask.CompletedTask;
         }
 
         _flow.NotFillingOverBudget();
-        return new ValueTask(_flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token));
+        return pause ? new ValueTask(_flow.WaitForReceiveRoomAsync(_options.Time.GetUtcNow(), token)) : ValueTask.CompletedTask;
     }
 
     private string RemoteClosedDetail(in ReadOnlySequence<byte> unread)

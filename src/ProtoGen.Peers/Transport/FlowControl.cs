@@ -22,8 +22,8 @@ internal sealed class FlowControl
     private long _held;
     private TaskCompletionSource? _sendRoom;
     private DateTimeOffset? _receivePausedSince;
-    private DateTimeOffset? _fillingOverBudgetSince;
-    private bool _fillingOverBudget;
+    // UTC ticks since a payload counted whole has been filled over the budget; 0 when not (read without the lock).
+    private long _fillingOverBudgetSince;
     private DateTimeOffset? _sendPausedSince;
     private bool _released;
 
@@ -194,32 +194,24 @@ internal sealed class FlowControl
     /// <param name="now">The time.</param>
     public void FillingOverBudget(DateTimeOffset now)
     {
-        lock (_lock)
+        if (Interlocked.CompareExchange(ref _fillingOverBudgetSince, now.UtcTicks, 0) == 0)
         {
-            if (_fillingOverBudgetSince is null)
-            {
-                _fillingOverBudgetSince = now;
-                Volatile.Write(ref _fillingOverBudget, true);
-                _next.Lower(NextDeadline.Add(now.UtcTicks, _budget.Deadline));
-            }
+            _next.Lower(NextDeadline.Add(now.UtcTicks, _budget.Deadline));
         }
     }
 
     /// <summary>The connection is no longer filling a counted payload over the budget (it finished it, or the budget has room).</summary>
     public void NotFillingOverBudget()
     {
-        // The read loop calls this after every read: take the lock only when the clock runs.
-        if (!Volatile.Read(ref _fillingOverBudget))
+        // The read loop calls this after every read: write only when the clock runs.
+        if (Volatile.Read(ref _fillingOverBudgetSince) != 0)
         {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _fillingOverBudgetSince = null;
-            Volatile.Write(ref _fillingOverBudget, false);
+            Volatile.Write(ref _fillingOverBudgetSince, 0);
         }
     }
+
+    private DateTimeOffset? FillingOverBudgetSince() =>
+        Volatile.Read(ref _fillingOverBudgetSince) is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Waits until the shared receive budget has room again (or the connection stops).</summary>
     /// <param name="now">The time, for the pause's deadline.</param>
@@ -257,7 +249,7 @@ internal sealed class FlowControl
         long due = NextDeadline.Never;
         lock (_lock)
         {
-            if ((_receivePausedSince ?? _fillingOverBudgetSince) is { } r)
+            if ((_receivePausedSince ?? FillingOverBudgetSince()) is { } r)
             {
                 due = Math.Min(due, NextDeadline.Add(r.UtcTicks, _budget.Deadline));
             }
@@ -279,7 +271,7 @@ internal sealed class FlowControl
         DateTimeOffset? sending;
         lock (_lock)
         {
-            receiving = _receivePausedSince ?? _fillingOverBudgetSince;
+            receiving = _receivePausedSince ?? FillingOverBudgetSince();
             sending = _sendPausedSince;
         }
 

@@ -19,10 +19,17 @@ internal static class LateReadiness
     // The kernel writes the peeked byte here and nobody reads it: one array serves every connection.
     private static readonly byte[] s_peeked = new byte[1];
 
-    /// <summary>Completes once a byte can be read from <paramref name="stream"/>'s socket, or the remote has closed.</summary>
+    /// <summary>
+    /// Completes once a byte can be read from <paramref name="stream"/>'s socket, or the remote has closed; at once when
+    /// the stream is not a socket's or the reader does not wait with zero-byte reads (it takes its buffer first anyway).
+    /// </summary>
     /// <param name="stream">The stream the payload was read from.</param>
+    /// <param name="useZeroByteReads">Whether the pipe reader that reads next waits with zero-byte reads.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    public static async ValueTask WaitForDataAsync(NetworkStream stream, CancellationToken cancellationToken)
+    public static ValueTask WaitForDataAsync(Stream stream, bool useZeroByteReads, CancellationToken cancellationToken) =>
+        useZeroByteReads && stream is NetworkStream socket ? PeekAsync(socket, cancellationToken) : ValueTask.CompletedTask;
+
+    private static async ValueTask PeekAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         try
         {
